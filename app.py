@@ -10,6 +10,7 @@ import pkgutil
 from pathlib import Path
 
 import streamlit as st
+from threadpoolctl import threadpool_limits
 
 from ui.home import ABOUT, APP_ROOT, HOME_ICON, TITLE, existing_playgrounds, home
 
@@ -78,6 +79,9 @@ def sidebar_about(home_page: st.Page) -> None:
 
 
 warm_up()
+# The networks here are small: one BLAS thread per product is fastest, and on a shared
+# classroom server threads fighting over the cores made training many times slower.
+threadpool_limits(limits=1, user_api="blas")
 
 home_page = st.Page(home, title="Home", icon=HOME_ICON, default=True)
 playground_pages = [

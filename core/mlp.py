@@ -139,22 +139,39 @@ class MLP:
         self.flat_grad[:] = 0.0
 
     # ------------------------------------------------------------------ storage
-    def _allocate(self):
+    def _shapes(self) -> list[tuple]:
         shapes = []
         for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
             shapes += [(fan_in, fan_out), (fan_out,)]
-        total = sum(int(np.prod(s)) for s in shapes)
+        return shapes
+
+    def _allocate(self):
+        total = sum(int(np.prod(s)) for s in self._shapes())
         self.flat = np.zeros(total, dtype=self.dtype)
         self.flat_grad = np.zeros(total, dtype=self.dtype)
+        self._make_views()
+
+    def _make_views(self):
+        """Per-layer views into ``flat`` and ``flat_grad`` (rebuilt after unpickling)."""
         self.params, self.grads = [], []
         offset = 0
-        for shape in shapes:
+        for shape in self._shapes():
             size = int(np.prod(shape))
             self.params.append(self.flat[offset : offset + size].reshape(shape))
             self.grads.append(self.flat_grad[offset : offset + size].reshape(shape))
             offset += size
         self.weights, self.biases = self.params[0::2], self.params[1::2]
         self._grad_weights, self._grad_biases = self.grads[0::2], self.grads[1::2]
+
+    _VIEWS = ("params", "grads", "weights", "biases", "_grad_weights", "_grad_biases")
+
+    def __getstate__(self):
+        # Views would be pickled as independent copies; keep only the flat buffers.
+        return {k: v for k, v in self.__dict__.items() if k not in self._VIEWS}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._make_views()
 
     @property
     def n_layers(self) -> int:

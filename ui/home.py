@@ -27,7 +27,7 @@ class Playground:
     Attributes
     ----------
     script : str
-        Path of the page script relative to the app root, e.g. ``"pages/1_Perceptron.py"``.
+        Path of the page script relative to the app root, e.g. ``"playgrounds/1_Perceptron.py"``.
     title : str
         Name in the sidebar, on the home card and in the browser tab.
     icon : str
@@ -51,14 +51,14 @@ class Playground:
 
 PLAYGROUNDS: tuple[Playground, ...] = (
     Playground(
-        "pages/1_Perceptron.py",
+        "playgrounds/1_Perceptron.py",
         "Perceptron",
         ":material/linear_scale:",
         "perceptron",
         "Watch a single neuron learn the logic gates, and see why XOR defeats it.",
     ),
     Playground(
-        "pages/2_Activations.py",
+        "playgrounds/2_Activations.py",
         "Activations",
         ":material/show_chart:",
         "activations",
@@ -72,14 +72,14 @@ PLAYGROUNDS: tuple[Playground, ...] = (
         "Build a small network and watch it carve up the plane while it trains.",
     ),
     Playground(
-        "pages/4_Optimizer_Race.py",
+        "playgrounds/4_Optimizer_Race.py",
         "Optimizer Race",
         ":material/sports_score:",
         "optimizers",
         "SGD, momentum, RMSprop and Adam race downhill on tricky loss surfaces.",
     ),
     Playground(
-        "pages/5_Semiconductor_Yield.py",
+        "playgrounds/5_Semiconductor_Yield.py",
         "Semiconductor Yield",
         ":material/memory:",
         "yield",

@@ -49,13 +49,16 @@ def test_catalogue_is_consistent():
     scripts = [playground.script for playground in PLAYGROUNDS]
     assert len(set(url_paths)) == len(url_paths)
     assert len(set(scripts)) == len(scripts)
-    assert all(script.startswith("pages/") and script.endswith(".py") for script in scripts)
+    assert all(
+        script.startswith(("playgrounds/", "pages/")) and script.endswith(".py")
+        for script in scripts
+    )
     assert url_paths == ["perceptron", "activations", "backprop", "optimizers", "yield"]
 
 
 def test_existing_playgrounds_follow_the_files(tmp_path):
     assert existing_playgrounds(tmp_path) == []
-    (tmp_path / "pages").mkdir()
+    (tmp_path / PLAYGROUNDS[1].script).parent.mkdir()
     (tmp_path / PLAYGROUNDS[1].script).write_text("")
     assert existing_playgrounds(tmp_path) == [PLAYGROUNDS[1]]
 

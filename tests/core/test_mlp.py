@@ -176,3 +176,17 @@ def test_bad_sample_weight():
     model = MLP([2, 3, 1])
     with pytest.raises(ValueError, match="sample_weight must be finite, non-negative"):
         model.loss_and_grads(np.zeros((2, 2)), np.array([0, 1]), sample_weight=[1.0, -1.0])
+
+
+def test_pickled_model_keeps_params_as_views_and_trains():
+    import pickle
+
+    model = MLP([3, 4, 1], hidden="tanh", rng=0)
+    clone = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(clone.flat, model.flat)
+    clone.flat[0] = 123.0  # a write to the buffer must show in the layer views
+    assert clone.params[0].flat[0] == 123.0
+    X, y = np.ones((2, 3)), np.array([0, 1])
+    clone.loss_and_grads(X, y)
+    assert clone.flat_grad.any() and clone.grads[0] is not None
+    assert np.shares_memory(clone.grads[0], clone.flat_grad)

@@ -45,6 +45,13 @@ def assert_no_exception(page: Page) -> None:
         raise AssertionError(f"The app shows an exception:\n{exceptions.first.inner_text()}")
 
 
+def assert_no_dialog(page: Page) -> None:
+    """Fail if a modal dialog (such as Streamlit's "Page not found") covers the page."""
+    dialogs = page.locator('[role="dialog"]')
+    if dialogs.count():
+        raise AssertionError(f"A dialog covers the page:\n{dialogs.first.inner_text()}")
+
+
 def wait_for_plotly(page: Page, min_count: int = 1, timeout_ms: int = APP_TIMEOUT_MS) -> None:
     """Wait until at least ``min_count`` Plotly charts have drawn."""
     page.wait_for_function(

@@ -1,0 +1,174 @@
+"""The Activations page under streamlit.testing: selection, α sliders, zones, depth, speed, URL."""
+
+import base64
+import json
+import math
+import re
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from core.activations import ACTIVATIONS
+from ui.home import APP_ROOT
+
+APP_PATH = str(APP_ROOT / "app.py")
+PAGE = "playgrounds/2_Activations.py"
+RUN_TIMEOUT = 60
+
+
+def open_page(query=None) -> AppTest:
+    at = AppTest.from_file(APP_PATH, default_timeout=RUN_TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert_ok(at)
+    return at
+
+
+def assert_ok(at: AppTest) -> None:
+    assert not at.exception, [exception.value for exception in at.exception]
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Plotly figures on the page by their widget key."""
+    return {
+        chart.proto.id.rsplit("-", 1)[-1]: json.loads(chart.proto.spec)
+        for chart in at.get("plotly_chart")
+    }
+
+
+def values(array) -> np.ndarray:
+    """A trace array from figure JSON (Plotly writes NumPy arrays as base64 typed arrays)."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+    return np.asarray(array)
+
+
+def properties(at: AppTest):
+    return at.dataframe[0].value.set_index("activation")
+
+
+def all_markdown(at: AppTest) -> str:
+    return "\n".join(element.value for element in at.markdown)
+
+
+def test_page_opens_with_sigmoid_tanh_relu():
+    at = open_page()
+    assert at.title[0].value == "Activations"
+    assert at.multiselect(key="ac_names").value == ["sigmoid", "tanh", "relu"]
+    table = properties(at)
+    assert table.index.tolist() == ["sigmoid", "tanh", "ReLU"]
+    assert table.loc["sigmoid", "range"] == "(0, 1)"
+    assert table.loc["sigmoid", "max |f′|"] == 0.25
+    assert set(charts(at)) == {"ac_compare", "ac_detail", "ac_vanishing"}
+    text = all_markdown(at)
+    for label in ("sigmoid", "tanh", "ReLU"):
+        assert f"- **{label}**: max $|f'_{{num}} - f'| = " in text
+    assert "kink at $z = 0$ left out" in text
+    # Formulas come from the core objects.
+    assert any(r"\sigma(z) = \frac{1}{1 + e^{-z}}" in latex.value for latex in at.latex)
+
+
+def test_every_activation_is_selectable_alone_and_together():
+    at = open_page()
+    for name in ACTIVATIONS:
+        at.multiselect(key="ac_names").set_value([name]).run()
+        assert_ok(at)
+        assert len(properties(at)) == 1
+    at.multiselect(key="ac_names").set_value(list(ACTIVATIONS)).run()
+    assert_ok(at)
+    assert len(properties(at)) == len(ACTIVATIONS)
+    detail = charts(at)["ac_detail"]
+    assert len([a for a in detail["layout"]["annotations"] if ": f(z)" in a["text"]]) == 9
+
+
+def test_alpha_sliders_change_the_computed_properties():
+    at = open_page({"act": "leaky_relu,elu"})
+    table = properties(at)
+    assert table.loc["Leaky ReLU", "range"] == "(−∞, ∞)"
+    assert table.loc["ELU", "range"] == "(−1, ∞)"
+    at.slider(key="ac_leaky_relu_alpha").set_value(0.0).run()
+    at.slider(key="ac_elu_alpha").set_value(2.0).run()
+    table = properties(at)
+    assert table.loc["Leaky ReLU", "range"] == "[0, ∞)"
+    assert table.loc["Leaky ReLU", "dead zone (f′ = 0)"] == "z ≤ 0"
+    assert table.loc["ELU", "range"] == "(−2, ∞)"
+    assert table.loc["ELU", "f′(0)"] == 2.0
+    assert at.query_params["alpha_elu"] in ("2.0", ["2.0"])
+
+
+def test_threshold_and_range_move_the_saturation_zones():
+    at = open_page({"act": "sigmoid"})
+    at.select_slider(key="ac_threshold").set_value(0.01).run()
+    # sigma'(z) = 0.01 at |z| = logit((1 + sqrt(0.96)) / 2) = 4.585
+    edge = math.log((1 + math.sqrt(0.96)) / (1 - math.sqrt(0.96)))
+    match = re.search(
+        r"\*\*sigmoid\*\*: \$\|f'\| < 0.01\$ on \[-6.00, (-[\d.]+)\]", all_markdown(at)
+    )
+    assert match and abs(float(match.group(1)) + edge) < 0.02
+    at.slider(key="ac_xrange").set_value((-2.0, 2.0)).run()
+    assert "**sigmoid**: $|f'| < 0.01$ on none" in all_markdown(at)
+
+
+def test_fixed_pre_activation_changes_the_depth_products():
+    at = open_page({"act": "sigmoid"})
+    assert "After 50 layers: sigmoid $" in all_markdown(at)
+    at.radio(key="ac_grad_model").set_value("fixed").run()
+    at.slider(key="ac_z0").set_value(2.0).run()
+    s = 1 / (1 + math.exp(-2.0))
+    expected = (s * (1 - s)) ** 50
+    mantissa, exponent = f"{expected:.1e}".split("e")
+    assert f"sigmoid ${mantissa} \\times 10^{{{int(exponent)}}}$" in all_markdown(at)
+    figure = charts(at)["ac_vanishing"]
+    assert figure["layout"]["yaxis"]["type"] == "log"
+    assert "|f′(2)| per layer" in figure["layout"]["title"]["text"]
+
+
+def test_empty_selection_asks_for_an_activation():
+    at = open_page()
+    at.multiselect(key="ac_names").set_value([]).run()
+    assert_ok(at)
+    assert "Choose at least one activation" in at.warning[0].value
+    assert charts(at) == {}
+
+
+def test_speed_benchmark_runs_on_demand_and_is_kept():
+    at = open_page({"act": "relu,linear", "reps": "1"})
+    assert "ac_speed" not in charts(at)
+    at.button(key="ac_bench").click().run()
+    assert_ok(at)
+    bars = charts(at)["ac_speed"]["data"][0]
+    assert bars["x"] == ["relu", "linear"]
+    assert np.all(values(bars["y"]) >= 0)
+    at.select_slider(key="ac_threshold").set_value(0.1).run()  # unrelated change: still shown
+    assert "ac_speed" in charts(at)
+    at.multiselect(key="ac_names").set_value(["relu"]).run()  # new selection: run again
+    assert "ac_speed" not in charts(at)
+
+
+def test_url_sets_up_the_page():
+    query = {
+        "act": "elu,gelu",
+        "alpha_elu": "0.5",
+        "xrange": "-3.0,4.0",
+        "threshold": "0.01",
+        "grad": "fixed",
+        "z0": "-1.5",
+    }
+    at = open_page(query)
+    assert at.multiselect(key="ac_names").value == ["elu", "gelu"]
+    assert at.slider(key="ac_elu_alpha").value == 0.5
+    assert at.slider(key="ac_xrange").value == (-3.0, 4.0)
+    assert at.select_slider(key="ac_threshold").value == 0.01
+    assert at.radio(key="ac_grad_model").value == "fixed"
+    assert at.slider(key="ac_z0").value == -1.5
+    grid = values(charts(at)["ac_compare"]["data"][0]["x"])
+    assert (grid[0], grid[-1]) == (-3.0, 4.0)
+
+
+def test_bad_url_values_fall_back_to_defaults():
+    at = open_page({"act": "sigmoid,bogus", "xrange": "5,-5", "threshold": "7", "alpha_elu": "99"})
+    assert at.multiselect(key="ac_names").value == ["sigmoid", "tanh", "relu"]
+    assert at.slider(key="ac_xrange").value == (-6.0, 6.0)
+    assert at.select_slider(key="ac_threshold").value == 0.05

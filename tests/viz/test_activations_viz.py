@@ -1,0 +1,90 @@
+"""viz.activations: figure structure and the data each trace carries."""
+
+import numpy as np
+import pytest
+
+from core import activation_analysis as analysis
+from core.activations import ACTIVATIONS
+from viz import activations as viz
+
+GRID = np.linspace(-6.0, 6.0, 801)
+
+
+@pytest.fixture(scope="module")
+def checks():
+    return {name: analysis.derivative_check(name, GRID) for name in ("sigmoid", "relu")}
+
+
+def test_every_activation_has_its_own_colour():
+    colours = [viz.colour(name) for name in ACTIVATIONS]
+    assert len(set(colours)) == len(ACTIVATIONS)
+    assert viz.colour("not_registered") == "#555555"
+
+
+def test_comparison_figure_overlays_function_and_both_derivatives(checks):
+    figure = viz.comparison_figure(checks)
+    assert len(figure.data) == 3 * len(checks)
+    value, exact, numerical = figure.data[:3]
+    np.testing.assert_array_equal(value.x, GRID)
+    # The traces carry the real curves: sigmoid(0) = 0.5 and sigmoid'(0) = 0.25.
+    middle = len(GRID) // 2
+    assert value.y[middle] == pytest.approx(0.5)
+    assert exact.y[middle] == pytest.approx(0.25)
+    assert value.xaxis == "x" and exact.xaxis == "x2" and numerical.xaxis == "x2"
+    # Numerical markers are a subsample, evaluated at their own positions.
+    assert 30 <= len(numerical.x) <= 45
+    np.testing.assert_allclose(
+        numerical.y, np.exp(-np.abs(numerical.x)) / (1 + np.exp(-np.abs(numerical.x))) ** 2
+    )
+    assert [trace.name for trace in figure.data if trace.showlegend is not False] == [
+        "sigmoid",
+        "relu",
+    ]
+
+
+def test_detail_figure_shades_every_zone_in_both_panels(checks):
+    threshold = 0.05
+    zones = {name: analysis.saturation_zones(name, GRID, threshold) for name in checks}
+    figure = viz.detail_figure(checks, zones, threshold)
+    rectangles = [shape for shape in figure.layout.shapes if shape.type == "rect"]
+    n_zones = sum(len(z) for z in zones.values())
+    assert n_zones == 3  # sigmoid: two tails; relu: z <= 0
+    assert len(rectangles) == 2 * n_zones
+    drawn = sorted((shape.x0, shape.x1) for shape in rectangles)
+    expected = sorted(2 * [tuple(zone) for name in checks for zone in zones[name]])
+    assert drawn == expected
+    assert (-6.0, 0.0) in drawn  # relu: the whole negative side
+    levels = sorted(shape.y0 for shape in figure.layout.shapes if shape.type == "line")
+    assert levels == [-threshold, -threshold, threshold, threshold]
+    titles = [annotation.text for annotation in figure.layout.annotations]
+    assert titles[0] == "sigmoid: f(z)"
+    assert "max |numerical − exact| = " in titles[1]
+    assert "kink at z = 0 skipped" in titles[3]
+    assert figure.layout.height == viz.ROW_HEIGHT * 2 + 110
+
+
+def test_gradient_products_figure_uses_a_log_axis_and_drops_zeros():
+    products = {
+        "sigmoid": 0.25 ** np.arange(1, 51),
+        "relu": np.zeros(50),  # relu'(0) = 0 at a fixed z0 = 0
+    }
+    figure = viz.gradient_products_figure(products, "at z0 = 0")
+    assert figure.layout.yaxis.type == "log"
+    sigmoid, relu = figure.data
+    np.testing.assert_array_equal(sigmoid.x, np.arange(1, 51))
+    assert sigmoid.y[-1] == pytest.approx(0.25**50)
+    assert np.isnan(np.asarray(relu.y, dtype=float)).all()
+    assert relu.name == "relu (= 0 at every depth)"
+    assert "at z0 = 0" in figure.layout.title.text
+
+
+def test_benchmark_figure_shows_ms_per_call_in_order():
+    timings = {"tanh": 12.5, "relu": 1.25, "linear": 0.0004}
+    figure = viz.benchmark_figure(timings, 1_000_000, 100)
+    bars = figure.data[0]
+    assert list(bars.x) == ["tanh", "relu", "linear"]
+    assert list(bars.y) == [12.5, 1.25, 0.0004]
+    assert list(bars.text) == ["12.5 ms", "1.25 ms", "0.0004 ms"]
+    assert figure.layout.yaxis.range[1] > 12.5  # head-room for the labels
+    assert "1,000,000 values" in figure.layout.title.text
+    assert "100 calls" in figure.layout.title.text

@@ -1,0 +1,1 @@
+"""Pure functions that turn core results into Plotly figures (no Streamlit)."""
