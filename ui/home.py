@@ -65,7 +65,7 @@ PLAYGROUNDS: tuple[Playground, ...] = (
         "Every activation function beside its derivative, with the knobs to bend them.",
     ),
     Playground(
-        "pages/3_Backprop_Trainer.py",
+        "playgrounds/3_Backprop_Trainer.py",
         "Backprop Trainer",
         ":material/hub:",
         "backprop",

@@ -49,10 +49,7 @@ def test_catalogue_is_consistent():
     scripts = [playground.script for playground in PLAYGROUNDS]
     assert len(set(url_paths)) == len(url_paths)
     assert len(set(scripts)) == len(scripts)
-    assert all(
-        script.startswith(("playgrounds/", "pages/")) and script.endswith(".py")
-        for script in scripts
-    )
+    assert all(script.startswith("playgrounds/") and script.endswith(".py") for script in scripts)
     assert url_paths == ["perceptron", "activations", "backprop", "optimizers", "yield"]
 
 
