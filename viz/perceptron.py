@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from core.datasets import features
 from core.perceptron import PerceptronHistory, step
+from viz.animation import play_pause_menu
 
 CLASS_COLOURS = ("#3566C8", "#E07B28")
 """Marker colour of class 0 and class 1."""
@@ -296,41 +297,7 @@ def boundary_animation(
                 "steps": slider_steps,
             }
         ],
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0.2,
-                "y": 0,
-                "xanchor": "right",
-                "yanchor": "top",
-                "pad": {"t": 75, "r": 10},
-                "showactive": False,
-                "buttons": [
-                    {
-                        "label": "▶ Play",
-                        "method": "animate",
-                        "args": [
-                            None,
-                            {
-                                "frame": {"duration": 350, "redraw": True},
-                                "transition": {"duration": 0},
-                                "fromcurrent": True,
-                                "mode": "immediate",
-                            },
-                        ],
-                    },
-                    {
-                        "label": "❚❚ Pause",
-                        "method": "animate",
-                        "args": [
-                            [None],
-                            {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"},
-                        ],
-                    },
-                ],
-            }
-        ],
+        updatemenus=[play_pause_menu(frame_ms=350, redraw=True, x=0.2, pad_top=75)],
     )
     return figure
 

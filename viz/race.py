@@ -22,6 +22,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from viz.animation import play_pause_menu
+
 OPTIMIZER_COLORS = {
     "sgd": "#D62728",
     "momentum": "#FF7F0E",
@@ -478,45 +480,7 @@ def race_animation(
                 ],
             }
         ],
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0.18,
-                "y": 0,
-                "xanchor": "right",
-                "yanchor": "top",
-                "pad": {"t": 55, "r": 10},
-                "showactive": False,
-                "buttons": [
-                    {
-                        "label": "▶ Play",
-                        "method": "animate",
-                        "args": [
-                            None,
-                            {
-                                "frame": {"duration": frame_ms, "redraw": False},
-                                "transition": {"duration": 0},
-                                "fromcurrent": True,
-                                "mode": "immediate",
-                            },
-                        ],
-                    },
-                    {
-                        "label": "❚❚ Pause",
-                        "method": "animate",
-                        "args": [
-                            [None],
-                            {
-                                "frame": {"duration": 0, "redraw": False},
-                                "transition": {"duration": 0},
-                                "mode": "immediate",
-                            },
-                        ],
-                    },
-                ],
-            }
-        ],
+        updatemenus=[play_pause_menu(frame_ms=frame_ms, redraw=False, x=0.18, pad_top=55)],
     )
     return figure
 

@@ -343,7 +343,10 @@ def gradient_norm_figure(
     layer_names : list of str, optional
     """
     epochs = np.asarray(epochs, dtype=np.float64)
-    norms = np.asarray(grad_norms, dtype=np.float64).reshape(epochs.shape[0], -1)
+    norms = np.asarray(grad_norms, dtype=np.float64)
+    # no finished epoch yet (e.g. divergence in the first one): an empty chart, not an error
+    width = len(layer_names or ()) if norms.size == 0 else -1
+    norms = norms.reshape(epochs.shape[0], width)
     n_layers = norms.shape[1]
     names = layer_names or [f"W{layer}" for layer in range(n_layers)]
     if len(names) != n_layers:

@@ -151,3 +151,10 @@ def test_prediction_figure_has_the_identity_line():
     identity, points = figure.data
     assert list(identity.x) == [-1.0, 1.0] and list(identity.y) == [-1.0, 1.0]
     np.testing.assert_array_equal(points.y, [0.1, 0.8, -0.5])
+
+
+def test_gradient_norm_figure_with_no_finished_epoch_is_empty_not_an_error():
+    from viz.training import gradient_norm_figure
+
+    figure = gradient_norm_figure([], [], layer_names=["W0", "W1"])
+    assert len(figure.data) == 2 and all(len(trace.x) == 0 for trace in figure.data)

@@ -1,0 +1,45 @@
+"""Pieces shared by the client-side (Plotly frames) animations."""
+
+from __future__ import annotations
+
+
+def play_pause_menu(frame_ms: int, redraw: bool, x: float, pad_top: int) -> dict:
+    """A ▶ Play / ❚❚ Pause button pair for ``layout.updatemenus``.
+
+    Parameters
+    ----------
+    frame_ms : int
+        Milliseconds each frame stays on screen while playing.
+    redraw : bool
+        Whether Plotly redraws the whole plot each frame (needed when frames change
+        traces that cannot be tweened, such as filled regions).
+    x : float
+        Right edge of the buttons in paper coordinates; the slider starts after it.
+    pad_top : int
+        Pixels between the plot area and the buttons.
+    """
+    still = {
+        "frame": {"duration": 0, "redraw": False},
+        "transition": {"duration": 0},
+        "mode": "immediate",
+    }
+    play = {
+        "frame": {"duration": frame_ms, "redraw": redraw},
+        "transition": {"duration": 0},
+        "fromcurrent": True,
+        "mode": "immediate",
+    }
+    return {
+        "type": "buttons",
+        "direction": "left",
+        "x": x,
+        "y": 0,
+        "xanchor": "right",
+        "yanchor": "top",
+        "pad": {"t": pad_top, "r": 10},
+        "showactive": False,
+        "buttons": [
+            {"label": "▶ Play", "method": "animate", "args": [None, play]},
+            {"label": "❚❚ Pause", "method": "animate", "args": [[None], still]},
+        ],
+    }
