@@ -48,7 +48,7 @@ import pyarrow.csv as pa_csv
 from threadpoolctl import threadpool_limits
 
 from .model_io import Pipeline
-from .tabular import _SEP_HINT, DataError, ValidationReport, read_csv, validate_for_scoring
+from .tabular import SEP_HINT, DataError, ValidationReport, read_csv, validate_for_scoring
 
 #: Bytes of CSV text the reader parses at a time; it reads a dozen or more blocks ahead.
 READ_BLOCK_BYTES = 1 << 20
@@ -187,7 +187,7 @@ def sniff_layout(path) -> CsvLayout:
     parsed = read_csv(prefix)
     text_lines = [line.decode(parsed.encoding, errors="replace") for line in prefix.splitlines()]
     blank = next((i for i, line in enumerate(text_lines) if line.strip()), len(text_lines))
-    hint = blank < len(text_lines) and _SEP_HINT.match(text_lines[blank].lstrip("\ufeff"))
+    hint = blank < len(text_lines) and SEP_HINT.match(text_lines[blank].lstrip("\ufeff"))
     return CsvLayout(
         columns=[str(name) for name in parsed.frame.columns],
         delimiter=parsed.delimiter,

@@ -104,7 +104,7 @@ _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|' ch
 
 _COMMA_DECIMAL = re.compile(r"^\s*[+-]?\d+,\d+(?:[eE][+-]?\d+)?\s*$")
 _DOT_DECIMAL = re.compile(r"^\s*[+-]?\d*\.\d+(?:[eE][+-]?\d+)?\s*$")
-_SEP_HINT = re.compile(r"^sep=(.)\s*$")  # Excel's first-line delimiter hint
+SEP_HINT = re.compile(r"^sep=(.)\s*$")  # Excel's first-line delimiter hint
 _UTF8_BOM = b"\xef\xbb\xbf"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line ends pandas' parser knows
 _SNIFF_CHARS = 64 * 1024
@@ -311,7 +311,7 @@ def read_csv(source, *, max_bytes: int | None = None) -> CsvData:
         lines = lines[:-1]  # the last line of the sample may be cut in the middle
     # Physical lines before the header: blank ones and Excel's 'sep=;' hint.
     skip = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-    hint = _SEP_HINT.match(lines[skip]) if skip < len(lines) else None
+    hint = SEP_HINT.match(lines[skip]) if skip < len(lines) else None
     skip += bool(hint)
     head = [line for line in lines[skip:] if line.strip()][:_SNIFF_LINES]
     if not head:
