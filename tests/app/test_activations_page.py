@@ -9,25 +9,14 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from core.activations import ACTIVATIONS
-from ui.home import APP_ROOT
+from tests.app import pages
+from tests.app.pages import assert_ok
 
-APP_PATH = str(APP_ROOT / "app.py")
 PAGE = "playgrounds/2_Activations.py"
-RUN_TIMEOUT = 60
 
 
 def open_page(query=None) -> AppTest:
-    at = AppTest.from_file(APP_PATH, default_timeout=RUN_TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert_ok(at)
-    return at
-
-
-def assert_ok(at: AppTest) -> None:
-    assert not at.exception, [exception.value for exception in at.exception]
+    return pages.open_page(PAGE, query)
 
 
 def charts(at: AppTest) -> dict[str, dict]:

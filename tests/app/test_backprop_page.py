@@ -16,26 +16,15 @@ from streamlit.testing.v1 import AppTest
 
 from core import model_io
 from core.mlp import MLP
+from tests.app import pages
+from tests.app.pages import assert_ok
 from ui import trainer_state as ts
-from ui.home import APP_ROOT
 
-APP_PATH = str(APP_ROOT / "app.py")
 PAGE = "playgrounds/3_Backprop_Trainer.py"
-RUN_TIMEOUT = 60
 
 
 def open_page(**query) -> AppTest:
-    at = AppTest.from_file(APP_PATH, default_timeout=RUN_TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert_ok(at)
-    return at
-
-
-def assert_ok(at: AppTest) -> None:
-    assert not at.exception, [exception.value for exception in at.exception]
+    return pages.open_page(PAGE, query)
 
 
 def metric(at: AppTest, label: str) -> str:
