@@ -17,7 +17,7 @@ import streamlit as st
 from core import activations, datasets, gradcheck, grids, losses, model_io
 from core.initializers import INITIALIZERS
 from ui import trainer_state as ts
-from ui.common import parse_int_list, qp_get, qp_sync, show_error
+from ui.common import parse_int_list, qp_clamped, qp_get, qp_sync, show_error
 from ui.pickers import OPTIMIZER_LABELS, optimizer_controls, schedule_controls
 from viz import training as training_viz
 from viz.network import network_figure, step_labels
@@ -78,12 +78,6 @@ st.caption(
 # ---------------------------------------------------------------------------------------------
 
 
-def url_number(key: str, default, low, high):
-    """A number from the page URL, kept inside the widget's range (a hand-edited link must
-    never break the page)."""
-    return min(max(qp_get(key, default), low), high)
-
-
 def _bump_seed():
     st.session_state["bp_seed"] = int(st.session_state.get("bp_seed", 0)) + 1
 
@@ -131,25 +125,25 @@ def data_controls():
     )
     n_classes = None
     if dataset == "blobs3":
-        n_classes = st.slider("Classes", 3, 7, url_number("classes", 3, 3, 7), key="bp_classes")
+        n_classes = st.slider("Classes", 3, 7, qp_clamped("classes", 3, 3, 7), key="bp_classes")
     custom = custom_points_table() if dataset == ts.CUSTOM else None
     noise = st.slider(
         "Noise %",
         0,
         50,
-        url_number("noise", 0, 0, 50),
+        qp_clamped("noise", 0, 0, 50),
         5,
         key="bp_noise",
         disabled=dataset == ts.CUSTOM,
     )
     ratio = st.slider(
-        "Training data %", 10, 90, url_number("ratio", 50, 10, 90), 10, key="bp_ratio"
+        "Training data %", 10, 90, qp_clamped("ratio", 50, 10, 90), 10, key="bp_ratio"
     )
-    batch = st.slider("Batch size", 1, 30, url_number("batch", 10, 1, 30), key="bp_batch")
+    batch = st.slider("Batch size", 1, 30, qp_clamped("batch", 10, 1, 30), key="bp_batch")
     seed_column, button_column = st.columns([1, 1], vertical_alignment="bottom")
     # The Regenerate button writes this widget's state, so its first value comes from
     # session state too (a value argument as well would make Streamlit warn).
-    st.session_state.setdefault("bp_seed", url_number("seed", 0, 0, 1_000_000))
+    st.session_state.setdefault("bp_seed", qp_clamped("seed", 0, 0, 1_000_000))
     seed = seed_column.number_input("Data seed", 0, 1_000_000, key="bp_seed")
     button_column.button(
         "Regenerate", icon=":material/casino:", on_click=_bump_seed, key="bp_regenerate"
@@ -273,7 +267,7 @@ def training_controls(horizon: int):
         "Dropout (hidden layers)",
         0.0,
         0.5,
-        url_number("dropout", 0.0, 0.0, 0.5),
+        qp_clamped("dropout", 0.0, 0.0, 0.5),
         0.05,
         key="bp_dropout",
     )
@@ -281,7 +275,7 @@ def training_controls(horizon: int):
     clip_norm = None
     if clip:
         clip_norm = st.number_input(
-            "Largest ‖g‖", 0.01, 100.0, url_number("clip", 1.0, 0.01, 100.0), key="bp_clip_norm"
+            "Largest ‖g‖", 0.01, 100.0, qp_clamped("clip", 1.0, 0.01, 100.0), key="bp_clip_norm"
         )
     knobs = ts.Knobs(
         lr=lr,
@@ -315,7 +309,7 @@ def stop_controls():
         "Stop after epochs (0 = never)",
         0,
         100_000,
-        url_number("maxep", 0, 0, 100_000),
+        qp_clamped("maxep", 0, 0, 100_000),
         50,
         key="bp_max_epochs",
     )
@@ -323,7 +317,7 @@ def stop_controls():
         "Stop at test loss (0 = off)",
         0.0,
         10.0,
-        url_number("tloss", 0.0, 0.0, 10.0),
+        qp_clamped("tloss", 0.0, 0.0, 10.0),
         0.01,
         format="%.3f",
         key="bp_target_loss",
@@ -332,7 +326,7 @@ def stop_controls():
         "Stop at test accuracy % (0 = off)",
         0,
         100,
-        url_number("tacc", 0, 0, 100),
+        qp_clamped("tacc", 0, 0, 100),
         key="bp_target_accuracy",
     )
     epochs_per_frame = st.selectbox(
@@ -364,7 +358,7 @@ with st.sidebar:
     feature_names = feature_controls()
     hidden, hidden_acts, activation, per_layer, init = network_controls()
     optimizer_spec, knobs, training_settings = training_controls(
-        horizon=int(st.session_state.get("bp_max_epochs", url_number("maxep", 0, 0, 100_000)))
+        horizon=int(st.session_state.get("bp_max_epochs", qp_clamped("maxep", 0, 0, 100_000)))
         or 300
     )
     stop_rule, epochs_per_frame, stop_settings = stop_controls()

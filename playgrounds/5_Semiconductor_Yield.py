@@ -27,7 +27,7 @@ from core import yield_experiments as ye
 from core.activations import ACTIVATIONS
 from core.initializers import INITIALIZERS
 from core.tabular import IMBALANCE_FRACTION, DataError, Preprocessor, read_csv
-from ui.common import parse_int_list, qp_get, qp_sync, show_error
+from ui.common import parse_int_list, qp_clamped, qp_get, qp_sync, show_error
 from ui.pickers import OPTIMIZER_LABELS, optimizer_controls
 from viz import yield_charts as charts
 
@@ -53,11 +53,6 @@ CLI_TRAIN = "train data.csv --label COLUMN --out model.npz"
 CLI_SCORE = "score model.npz data.csv --out scored.csv"
 # Shifts (in standard deviations) of the 'drifted' example file.
 DRIFT_EXAMPLE = {"leakage": 2.0, "Idd_sleep": 1.5}
-
-
-def qp_clamped(key: str, default, low, high):
-    """``qp_get`` kept inside a widget's range, so an edited link cannot break the page."""
-    return min(max(qp_get(key, default), low), high)
 
 
 st.title("Semiconductor Yield")

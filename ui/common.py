@@ -129,6 +129,12 @@ def qp_get(
     return coerce(st.query_params.get(key), default, cast=cast, choices=choices)
 
 
+def qp_clamped(key: str, default: T, low: T, high: T) -> T:
+    """``qp_get`` kept inside a widget's range ``[low, high]``, so a hand-edited link
+    can never put a widget out of range and break the page."""
+    return min(max(qp_get(key, default), low), high)
+
+
 def qp_sync(settings: Mapping[str, object]) -> None:
     """Write ``settings`` into the page URL; a None value removes its key.
 

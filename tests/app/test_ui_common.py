@@ -145,3 +145,23 @@ def test_show_error_renders_an_error_box():
     assert not at.exception
     assert len(at.error) == 1
     assert at.error[0].value == "**Could not train.** learning rate must be positive, got -1"
+
+
+def _clamped_script():
+    import streamlit as st
+
+    from ui.common import qp_clamped
+
+    st.write(f"noise={qp_clamped('noise', 0, 0, 50)} ratio={qp_clamped('ratio', 50, 10, 90)}")
+
+
+def test_qp_clamped_keeps_edited_links_inside_the_widget_range():
+    at = AppTest.from_function(_clamped_script)
+    at.query_params["noise"] = "500"
+    at.query_params["ratio"] = "-3"
+    at.run()
+    assert at.markdown[0].value == "noise=50 ratio=10"
+    at = AppTest.from_function(_clamped_script)
+    at.query_params["noise"] = "20"
+    at.run()
+    assert at.markdown[0].value == "noise=20 ratio=50"
