@@ -4,10 +4,10 @@
         --lr 1e-3 --batch-size 32 --l2 0 --dropout 0 --class-weights --seed 0]
     python cli.py score model.npz NEW.csv --out scored.csv [--threshold 0.3]
 
-``train`` reads a labelled CSV, trains with :func:`core.yield_experiments.train_pipeline`
+``train`` reads a labelled CSV, trains with :func:`yieldmodel.experiments.train_pipeline`
 (the Semiconductor Yield page's training) and saves the pipeline as ``.npz``; it prints
 the validation metrics as JSON on stdout. ``score`` streams a CSV of any size through
-:func:`core.streaming.score_csv` and prints a JSON summary on stdout. When the file has
+:func:`yieldmodel.streaming.score_csv` and prints a JSON summary on stdout. When the file has
 problems it could still score (text in a numeric column, an empty column, infinite
 values, ...) the validation report -- the page's, naming columns and rows -- goes to
 stderr and the scores are written all the same.
@@ -111,9 +111,9 @@ def train(args: argparse.Namespace) -> int:
     """``cli.py train``: fit on a labelled CSV, save the pipeline, print metrics as JSON."""
     from dataclasses import replace
 
-    from core import model_io
-    from core.tabular import read_csv
-    from core.yield_experiments import Architecture, train_pipeline
+    from yieldmodel import model_io
+    from yieldmodel.experiments import Architecture, train_pipeline
+    from yieldmodel.tabular import read_csv
 
     architecture = Architecture(
         hidden=args.hidden,
@@ -177,8 +177,8 @@ def train(args: argparse.Namespace) -> int:
 
 def score(args: argparse.Namespace) -> int:
     """``cli.py score``: stream a CSV through a saved pipeline into a scored CSV."""
-    from core import model_io
-    from core.streaming import score_csv
+    from yieldmodel import model_io
+    from yieldmodel.streaming import score_csv
 
     start = time.perf_counter()
     pipeline = model_io.load(args.model)
@@ -292,8 +292,8 @@ def main(argv=None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
     # Imported after parsing, so that --help and a mistyped option answer at once.
-    from core.model_io import ModelFormatError
-    from core.tabular import DataError
+    from yieldmodel.model_io import ModelFormatError
+    from yieldmodel.tabular import DataError
 
     try:
         return args.run(args)

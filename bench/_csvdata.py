@@ -1,7 +1,7 @@
 """Large parametric-test CSV files for the scoring benchmark, written in 1M-row blocks.
 
 Each row is one die: ``lot``, ``wafer``, ``die_x``, ``die_y`` (identifiers, passed through
-by the scorer) and the 20 parametric tests of :func:`core.datasets.semiconductor`, rounded
+by the scorer) and the 20 parametric tests of :func:`yieldmodel.seed_data.semiconductor`, rounded
 to 5 significant digits as a tester would print them. Blocks are generated one at a time,
 so a 10,000,000-row file needs no more memory than a 1,000,000-row one.
 """
@@ -17,7 +17,7 @@ import pyarrow.csv as pa_csv
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.datasets import SEMICONDUCTOR_FEATURES, SEMICONDUCTOR_LABEL, semiconductor  # noqa: E402
+from yieldmodel.seed_data import SEMICONDUCTOR_FEATURES, SEMICONDUCTOR_LABEL, semiconductor  # noqa: E402
 
 #: Rows generated and written at a time.
 BLOCK_ROWS = 1_000_000

@@ -4,7 +4,7 @@ A frame trains one epoch (250 training points of the circle, batch 10, SGD, the 
 evaluated after the epoch) and computes every picture's data: the network output on a
 100 × 100 grid of the input plane and a 20 × 20 thumbnail of every input feature and
 neuron, packed into one heatmap array. "ours" is what the page runs
-(``ui.trainer_state.LiveTrainer.train`` + ``.frame``, which use a single BLAS thread); the
+(``lessons.live.session.LiveTrainer.train`` + ``.frame``, which use a single BLAS thread); the
 floor is the same arithmetic written as one plain NumPy function with nothing else around
 it, also on one BLAS thread. ``threads_2_grids_ms`` shows what the grid pass costs with
 OpenBLAS's default two threads on this machine. Figure building and JSON
@@ -29,8 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import plotly.io as pio  # noqa: E402
 
-from core import datasets, grids  # noqa: E402
-from ui import trainer_state as ts  # noqa: E402
+from lessons import datasets
+from lessons.live import grids  # noqa: E402
+from lessons.live import session as ts  # noqa: E402
 from viz import training as training_viz  # noqa: E402
 from viz.network import network_figure  # noqa: E402
 

@@ -77,7 +77,7 @@ def floor(weights_path: str, source: str, destination: str) -> None:
 def floor_weights(model_path: Path, destination: Path) -> None:
     """Write the floor's inputs from a saved pipeline (float32 layers, float64 scaling)."""
     sys.path.insert(0, str(ROOT))
-    from core import model_io
+    from yieldmodel import model_io
 
     pipeline = model_io.load(model_path)
     model, pre = pipeline.model, pipeline.preprocessor

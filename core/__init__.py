@@ -1,4 +1,6 @@
-"""The playground's engine: pure NumPy neural-network building blocks.
+"""The generic neural-network engine: pure NumPy building blocks, importing nothing of ours.
 
-Every module is importable on its own; nothing here imports streamlit or plotly.
+activations, losses, initializers, mlp (the network), optimizers, schedules, training
+(the Trainer), gradcheck, metrics (scikit-learn wrappers), data (train/test split),
+serialization (weights as JSON), validation (argument checks at the public boundary).
 """

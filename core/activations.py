@@ -13,7 +13,7 @@ import math
 import numpy as np
 from scipy.special import erf  # scipy ships with scikit-learn; NumPy has no erf
 
-from ._validation import check_options, lookup
+from core.validation import check_options, lookup
 
 
 def _sigmoid(z):

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from ._validation import as_rng, lookup
+from core.validation import as_rng, lookup
 
 
 def zeros(fan_in, fan_out, rng, scale=None):

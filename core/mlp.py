@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import activations as act_module
-from ._validation import as_rng, check_matrix, lookup
-from .initializers import initialize
-from .losses import LOSS_FOR_OUTPUT
+from core import activations as act_module
+from core.initializers import initialize
+from core.losses import LOSS_FOR_OUTPUT
+from core.validation import as_rng, check_matrix, lookup
 
 OUTPUTS = tuple(LOSS_FOR_OUTPUT)
 

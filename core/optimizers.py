@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from ._validation import check_options, lookup
+from core.validation import check_options, lookup
 
 
 class Optimizer:

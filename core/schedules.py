@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from functools import partial
 
-from ._validation import check_options, lookup
+from core.validation import check_options, lookup
 
 
 def _constant(epoch, lr0):

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from ._validation import as_rng
+from core.validation import as_rng
 
 
 class Trainer:

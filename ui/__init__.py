@@ -1,1 +1,1 @@
-"""Streamlit-side helpers shared by the pages (the only package besides playgrounds/ that draws)."""
+"""Streamlit-side helpers shared by the pages (the only package besides pages/ that draws)."""

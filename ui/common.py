@@ -155,7 +155,7 @@ def error_message(exc: BaseException) -> str:
     """The sentence shown to a person for ``exc``.
 
     Our own input checks raise ValueError (and subclasses such as
-    ``core.tabular.DataError``) with messages written for people, shown as they
+    ``yieldmodel.tabular.DataError``) with messages written for people, shown as they
     are; anything else is an unexpected failure and is named by its type.
     """
     text = str(exc).strip()

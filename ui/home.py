@@ -1,7 +1,7 @@
 """The playground catalogue and the home page that introduces it.
 
-``PLAYGROUNDS`` is the single list of pages: ``app.py`` builds the navigation
-from it and the tests parametrise over it. A page appears in the app only once
+``PLAYGROUNDS`` is the single list of pages: ``ui.frame`` builds the sidebar
+navigation from it and the tests parametrise over it. A page appears in the app only once
 its script exists, so the app runs while pages are still being written.
 """
 
@@ -27,7 +27,7 @@ class Playground:
     Attributes
     ----------
     script : str
-        Path of the page script relative to the app root, e.g. ``"playgrounds/1_Perceptron.py"``.
+        Path of the page script relative to the app root, e.g. ``"pages/1_perceptron.py"``.
     title : str
         Name in the sidebar, on the home card and in the browser tab.
     icon : str
@@ -51,35 +51,35 @@ class Playground:
 
 PLAYGROUNDS: tuple[Playground, ...] = (
     Playground(
-        "playgrounds/1_Perceptron.py",
+        "pages/1_perceptron.py",
         "Perceptron",
         ":material/linear_scale:",
         "perceptron",
         "Watch a single neuron learn the logic gates, and see why XOR defeats it.",
     ),
     Playground(
-        "playgrounds/2_Activations.py",
+        "pages/2_activations.py",
         "Activations",
         ":material/show_chart:",
         "activations",
         "Every activation function beside its derivative, with the knobs to bend them.",
     ),
     Playground(
-        "playgrounds/3_Backprop_Trainer.py",
+        "pages/3_backprop.py",
         "Backprop Trainer",
         ":material/hub:",
         "backprop",
         "Build a small network and watch it carve up the plane while it trains.",
     ),
     Playground(
-        "playgrounds/4_Optimizer_Race.py",
+        "pages/4_optimizers.py",
         "Optimizer Race",
         ":material/sports_score:",
         "optimizers",
         "SGD, momentum, RMSprop and Adam race downhill on tricky loss surfaces.",
     ),
     Playground(
-        "playgrounds/5_Semiconductor_Yield.py",
+        "pages/5_yield.py",
         "Semiconductor Yield",
         ":material/memory:",
         "yield",
@@ -88,6 +88,8 @@ PLAYGROUNDS: tuple[Playground, ...] = (
 )
 
 HOME_ICON = ":material/home:"
+HOME_SCRIPT = "app.py"
+"""The home page script; the playgrounds live in ``pages/`` beside it."""
 
 _CHART_TIPS = """
 - **Hover** any chart for exact numbers; **drag** to zoom in and **double-click** to zoom out.

@@ -1,6 +1,6 @@
 """Figures for the Activations page: functions and derivatives, saturation, depth, speed.
 
-Every function is pure: it takes results from :mod:`core.activation_analysis` (keyed by
+Every function is pure: it takes results from :mod:`lessons.activation_study` (keyed by
 activation name) and returns a ``plotly.graph_objects.Figure``. Each activation keeps one
 colour across all figures (:func:`colour`).
 """
@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from core.activation_analysis import DerivativeCheck
 from core.activations import ACTIVATIONS
+from lessons.activation_study import DerivativeCheck
 
 _PALETTE = qualitative.D3
 COLOURS: dict[str, str] = {
@@ -71,7 +71,7 @@ def comparison_figure(checks: Mapping[str, DerivativeCheck]) -> go.Figure:
     Parameters
     ----------
     checks : mapping name -> DerivativeCheck
-        From :func:`core.activation_analysis.derivative_check` on a common grid.
+        From :func:`lessons.activation_study.derivative_check` on a common grid.
 
     Returns
     -------
@@ -122,7 +122,7 @@ def detail_figure(
     ----------
     checks : mapping name -> DerivativeCheck
     zones : mapping name -> ndarray of shape (k, 2)
-        From :func:`core.activation_analysis.saturation_zones`.
+        From :func:`lessons.activation_study.saturation_zones`.
     threshold : float
         Drawn as dotted lines at ±threshold in the f' panels.
 
@@ -202,7 +202,7 @@ def gradient_products_figure(products: Mapping[str, np.ndarray], model_label: st
     Parameters
     ----------
     products : mapping name -> ndarray of shape (D,)
-        From :func:`core.activation_analysis.gradient_products`; entry ``d - 1`` is depth ``d``.
+        From :func:`lessons.activation_study.gradient_products`; entry ``d - 1`` is depth ``d``.
     model_label : str
         How the per-layer factor was chosen, shown in the title.
 
@@ -247,7 +247,7 @@ def benchmark_figure(milliseconds: Mapping[str, float], n_values: int, repetitio
     Parameters
     ----------
     milliseconds : mapping name -> float
-        From :func:`core.activation_analysis.benchmark`.
+        From :func:`lessons.activation_study.benchmark`.
     n_values, repetitions : int
         Shown in the title.
 

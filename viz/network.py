@@ -4,7 +4,7 @@ Speed matters here because the drawing is rebuilt several times a second while t
 network trains, and a browser redraws a few big traces much faster than many small ones.
 So the figure has a fixed, small number of traces whatever the network's size:
 
-* one heatmap holding **all** node thumbnails (``core.grids.NetworkLayout.pack``: NaN
+* one heatmap holding **all** node thumbnails (``lessons.live.grids.NetworkLayout.pack``: NaN
   between them, brick edges from the layout);
 * at most ``2 × len(LINE_WIDTHS)`` line traces for the weights: one per sign and width
   class, each segment separated by NaN;
@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.grids import NetworkLayout, connections
+from lessons.live.grids import NetworkLayout, connections
 
 NEGATIVE = "#F59322"
 POSITIVE = "#0877BD"
@@ -94,7 +94,7 @@ def step_labels(inspection, input_names, biases) -> tuple[list[str], list[str], 
 
     Parameters
     ----------
-    inspection : core.grids.StepInspection
+    inspection : lessons.live.grids.StepInspection
     input_names : list of str
         One per input feature.
     biases : list of ndarray
@@ -107,7 +107,7 @@ def step_labels(inspection, input_names, biases) -> tuple[list[str], list[str], 
     node_hover : list of str
         ``z``, ``a``, ``δ`` and ``b`` of each neuron.
     edge_hover : list of str
-        ``∂L/∂w`` of each weight (``core.grids.connections`` order).
+        ``∂L/∂w`` of each weight (``lessons.live.grids.connections`` order).
     """
     node_text, node_hover = [], []
     for name, value in zip(input_names, inspection.inputs, strict=True):
@@ -143,7 +143,7 @@ def network_figure(
 
     Parameters
     ----------
-    layout : core.grids.NetworkLayout
+    layout : lessons.live.grids.NetworkLayout
     weights : list of ndarray
         ``W_l`` of shape (widths[l], widths[l+1]); colour is the sign, width the magnitude.
     packed : ndarray of shape ``layout.packed_shape``, optional
@@ -155,7 +155,7 @@ def network_figure(
     node_hover, node_text : list of str, optional
         Hover text and on-node text per node, in layout order (column by column, top down).
     edge_hover : list of str, optional
-        Extra hover line per weight, in :func:`core.grids.connections` order.
+        Extra hover line per weight, in :func:`lessons.live.grids.connections` order.
     uirevision : str
         Keeps zoom and hover state across refreshes while it stays the same.
     height : int, optional

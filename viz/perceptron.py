@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.datasets import features
-from core.perceptron import PerceptronHistory, step
+from lessons.datasets import features
+from lessons.perceptron import PerceptronHistory, step
 from viz.animation import play_pause_menu
 
 CLASS_COLOURS = ("#3566C8", "#E07B28")
@@ -453,7 +453,7 @@ def feature_fix_figure(X, y, weights, bias: float, feature_names) -> go.Figure:
     weights : array_like of shape (n_features,)
     bias : float
     feature_names : sequence of str
-        Names from ``core.datasets.FEATURES`` that built the perceptron's input.
+        Names from ``lessons.datasets.FEATURES`` that built the perceptron's input.
 
     Returns
     -------

@@ -1,8 +1,8 @@
 r"""Figures of the optimizer race: paths over a contour (animated), the surface in 3-D, loss
 and learning rate per step, and training curves of the race on a network.
 
-Pure functions of ``core`` results (``core.surfaces.RaceResult``, the grid from
-``core.race_summary.surface_grid``, ``core.network_race.NetworkRaceResult``) that return
+Pure functions of ``core`` results (``lessons.race.surfaces.RaceResult``, the grid from
+``lessons.race.summary.surface_grid``, ``lessons.race.network_race.NetworkRaceResult``) that return
 ``plotly.graph_objects.Figure``. Every figure colours an optimizer the same way, through a
 ``colors`` mapping label -> colour (see :func:`assign_colors`).
 
@@ -172,7 +172,7 @@ def surface_image(surface, grid, bands: int = BANDS) -> dict:
 
     Parameters
     ----------
-    surface : core.surfaces.Surface
+    surface : lessons.race.surfaces.Surface
     grid : (xs, ys, values)
         xs of shape (w,), ys of shape (h,), values of shape (h, w) from ``surface_grid``.
 
@@ -369,10 +369,10 @@ def race_animation(
 
     Parameters
     ----------
-    surface : core.surfaces.Surface
+    surface : lessons.race.surfaces.Surface
     grid : (xs, ys, values)
-        From ``core.race_summary.surface_grid``.
-    result : core.surfaces.RaceResult
+        From ``lessons.race.summary.surface_grid``.
+    result : lessons.race.surfaces.RaceResult
     colors : mapping label -> colour, optional
     start : (x, y), optional
         Marked start; defaults to the first point of the first path.
@@ -728,7 +728,7 @@ def network_curves(
 
     Parameters
     ----------
-    result : core.network_race.NetworkRaceResult
+    result : lessons.race.network_race.NetworkRaceResult
     colors : mapping label -> colour, optional
     target : float, optional
         Validation accuracy drawn as a dashed line (defaults to ``result.target_accuracy``).

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.grids import MULTICLASS_SHADE
+from lessons.live.grids import MULTICLASS_SHADE
 
 from .network import DIVERGING, NEGATIVE, POSITIVE, fast_figure
 
@@ -37,7 +37,7 @@ def _tint(colour: str, amount: float) -> str:
 
 
 def class_bands(n_classes: int) -> list:
-    """Colour scale for ``core.grids.decision_values`` of a k-class output on [0, k].
+    """Colour scale for ``lessons.live.grids.decision_values`` of a k-class output on [0, k].
 
     Class ``c`` owns ``[c, c + 0.999]``: pale where the network is unsure, strong where it
     is certain.
@@ -151,7 +151,7 @@ def decision_figure(
     xs, ys : ndarray of shape (r,)
         Grid cell centres along x1 and x2.
     values : ndarray of shape (r, r)
-        ``core.grids.decision_values``, indexed [x2, x1].
+        ``lessons.live.grids.decision_values``, indexed [x2, x1].
     kind : {"binary", "multiclass", "regression"}
     X_train, y_train : arrays of shape (n, 2) and (n,)
         Drawn with a white outline.

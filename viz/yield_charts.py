@@ -1,7 +1,7 @@
 """Figures of the semiconductor yield page: the data, the evaluation, the model, the scores.
 
 Pure functions of ``core`` results (label arrays, ``core.metrics`` curves and reports,
-``core.training`` histories, ``core.drift`` tables, ``core.yield_experiments`` tables)
+``core.training`` histories, ``yieldmodel.drift`` tables, ``yieldmodel.experiments`` tables)
 that return ``plotly.graph_objects.Figure``. Histograms are binned here with NumPy and
 drawn as bars, so a figure stays small however many rows were scored.
 
@@ -25,7 +25,7 @@ CLASS_NAMES = ("pass", "fail")
 THRESHOLD_LINE = {"color": "#1E2233", "dash": "dash", "width": 1.5}
 CHANCE_LINE = {"color": "#8A8F99", "dash": "dot", "width": 1.5}
 POINT_STYLE = {"size": 13, "color": "#1E2233", "symbol": "circle", "line": {"color": "white"}}
-#: Colour of each drift band name of ``core.drift.DRIFT_BANDS`` (prefix match).
+#: Colour of each drift band name of ``yieldmodel.drift.DRIFT_BANDS`` (prefix match).
 DRIFT_COLOURS = {
     "stable": "#2E9E5B",
     "within sampling noise": "#9CCFB0",
@@ -163,7 +163,7 @@ def correlation_figure(matrix, names, height: int = 520) -> go.Figure:
     Parameters
     ----------
     matrix : array of shape (k, k)
-        From ``core.yield_experiments.feature_correlation``.
+        From ``yieldmodel.experiments.feature_correlation``.
     names : list of str, length k
     """
     matrix = np.asarray(matrix, dtype=np.float64)
@@ -516,7 +516,7 @@ def experiment_figure(table, height: int = 300) -> go.Figure:
     Parameters
     ----------
     table : DataFrame
-        From ``core.yield_experiments.run_experiment``.
+        From ``yieldmodel.experiments.run_experiment``.
     """
     settings = table["setting"].tolist()
     figure = go.Figure(
@@ -560,7 +560,7 @@ def drift_figure(table, bands=(0.1, 0.25), height_per_feature: int = 22) -> go.F
     Parameters
     ----------
     table : DataFrame
-        From ``core.drift.check`` (columns ``feature``, ``PSI``, ``status``).
+        From ``yieldmodel.drift.check`` (columns ``feature``, ``PSI``, ``status``).
     bands : tuple of float
         Where the dotted band lines go (explain them next to the chart).
     """

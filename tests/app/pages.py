@@ -1,4 +1,4 @@
-"""Shared AppTest helpers: open a page the way a visitor does, through app.py's navigation."""
+"""Shared AppTest helpers: open a page as a visitor does, through app.py then the page."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from core.activations import ACTIVATIONS
 from tests.app import pages
 from tests.app.pages import assert_ok
 
-PAGE = "playgrounds/2_Activations.py"
+PAGE = "pages/2_activations.py"
 
 
 def open_page(query=None) -> AppTest:

@@ -1,4 +1,4 @@
-"""The backprop trainer page under streamlit.testing, and its session model (ui.trainer_state).
+"""The backprop trainer page under streamlit.testing, and its session model (lessons.live.session).
 
 Charts on this page are Plotly figures sent to a small live-chart component; the tests read
 the figure JSON the page sends (``chart(at, key)``) and the numbers it shows.
@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import model_io
+from core import serialization
 from core.mlp import MLP
+from lessons.live import session as ts
 from tests.app import pages
 from tests.app.pages import assert_ok
-from ui import trainer_state as ts
 
-PAGE = "playgrounds/3_Backprop_Trainer.py"
+PAGE = "pages/3_backprop.py"
 
 
 def open_page(**query) -> AppTest:
@@ -278,9 +278,9 @@ def test_frame_has_a_100_by_100_output_and_one_packed_thumbnail_array():
 def test_weights_reload_from_json_and_mismatches_are_explained():
     live = default_trainer()
     live.train(3)
-    text = model_io.model_to_json(live.model)
+    text = serialization.model_to_json(live.model)
     fresh = default_trainer()
-    fresh.load_weights(model_io.model_from_json(text))
+    fresh.load_weights(serialization.model_from_json(text))
     np.testing.assert_array_equal(fresh.model.flat, live.model.flat)
     assert fresh.epoch == 0
     with pytest.raises(ValueError, match="2 → 3 → 1"):

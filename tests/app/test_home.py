@@ -1,5 +1,7 @@
 """The app shell under streamlit.testing: home page, navigation, every existing page."""
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -39,9 +41,15 @@ def test_home_has_a_card_per_playground():
         assert playground.teaser in text
 
 
-def test_sidebar_has_about_blurb():
+def test_sidebar_has_about_blurb_and_a_labelled_link_per_page():
     at = run_app()
-    assert any("About" in element.value for element in at.sidebar.markdown)
+    assert [expander.label for expander in at.sidebar.expander] == ["About"]
+    assert "NumPy" in at.sidebar.expander[0].caption[0].value
+    links = at.sidebar.get("page_link")
+    labels = [link.proto.label for link in links]
+    assert labels == ["Home"] + [playground.title for playground in PLAYGROUNDS]
+    targets = [link.proto.page for link in links]
+    assert targets[1:] == [playground.url_path for playground in PLAYGROUNDS]
 
 
 def test_catalogue_is_consistent():
@@ -49,8 +57,11 @@ def test_catalogue_is_consistent():
     scripts = [playground.script for playground in PLAYGROUNDS]
     assert len(set(url_paths)) == len(url_paths)
     assert len(set(scripts)) == len(scripts)
-    assert all(script.startswith("playgrounds/") and script.endswith(".py") for script in scripts)
+    assert all(script.startswith("pages/") and script.endswith(".py") for script in scripts)
     assert url_paths == ["perceptron", "activations", "backprop", "optimizers", "yield"]
+    # Classic multipage layout: a page's URL is its file name without the number prefix.
+    for playground in PLAYGROUNDS:
+        assert Path(playground.script).stem.split("_", 1)[1] == playground.url_path
 
 
 def test_existing_playgrounds_follow_the_files(tmp_path):

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.perceptron import Perceptron
+from lessons.perceptron import Perceptron
 from ui.home import APP_ROOT
 
 APP_PATH = str(APP_ROOT / "app.py")
-PAGE = "playgrounds/1_Perceptron.py"
+PAGE = "pages/1_perceptron.py"
 RUN_TIMEOUT = 60
 EDITOR = "pc_points_0"  # the custom-points editor of the first preset
 

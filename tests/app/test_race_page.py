@@ -5,19 +5,18 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import optimizers, surfaces
+from core import optimizers
+from lessons.race import surfaces
+from tests.app import pages
 from ui.home import APP_ROOT
 
-PAGE = str(APP_ROOT / "playgrounds" / "4_Optimizer_Race.py")
+PAGE = "pages/4_optimizers.py"
 RUN_TIMEOUT = 60
 ALL_OPTIMIZERS = list(optimizers.OPTIMIZERS)
 
 
 def open_page(**query) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=RUN_TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return pages.open_page(PAGE, query)
 
 
 def no_exception(at: AppTest) -> None:
@@ -174,6 +173,6 @@ def test_network_race_with_no_optimizer_says_so():
 
 def test_page_runs_under_navigation():
     at = AppTest.from_file(str(APP_ROOT / "app.py"), default_timeout=RUN_TIMEOUT).run()
-    at.switch_page("playgrounds/4_Optimizer_Race.py").run()
+    at.switch_page("pages/4_optimizers.py").run()
     no_exception(at)
     assert at.title[0].value == "Optimizer race"

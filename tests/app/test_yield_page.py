@@ -13,24 +13,19 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import model_io
-from core import yield_experiments as ye
-from ui.home import APP_ROOT
+from tests.app import pages
+from yieldmodel import experiments as ye
+from yieldmodel import model_io
 
-PAGE_PATH = str(APP_ROOT / "playgrounds" / "5_Semiconductor_Yield.py")
+PAGE_PATH = "pages/5_yield.py"
 DATA = Path(__file__).resolve().parents[1] / "data"
 RUN_TIMEOUT = 90
 SMALL = {"rows": "1000", "epochs": "5"}
 
 
 def open_page(**query) -> AppTest:
-    """The page on its own (tests/app/test_home.py covers it under the app's navigation)."""
-    at = AppTest.from_file(PAGE_PATH, default_timeout=RUN_TIMEOUT)
-    for key, value in {**SMALL, **query}.items():
-        at.query_params[key] = value
-    at.run()
-    assert_clean(at)
-    return at
+    """The page opened at its URL with ``query`` (small data unless the query says otherwise)."""
+    return pages.open_page(PAGE_PATH, {**SMALL, **query})
 
 
 def assert_clean(at: AppTest) -> None:

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from core import activation_analysis as analysis
 from core.activations import ACTIVATIONS
+from lessons import activation_study as analysis
 from viz import activations as viz
 
 GRID = np.linspace(-6.0, 6.0, 801)

@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from core.grids import NetworkLayout, StepInspection, connections
+from lessons.live.grids import NetworkLayout, StepInspection, connections
 from viz.network import (
     LINE_WIDTHS,
     NEGATIVE,

@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from core.datasets import gate
 from core.mlp import MLP
-from core.perceptron import Perceptron
+from lessons.datasets import gate
+from lessons.perceptron import Perceptron
 from viz import perceptron as viz
 
 BOX = ((0.0, 2.0), (0.0, 2.0))

@@ -8,8 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from core import network_race, surfaces
-from core.race_summary import OptimizerSpec, run_race, surface_grid
+from lessons.race import network_race, surfaces
+from lessons.race.summary import OptimizerSpec, run_race, surface_grid
 from viz import race as race_viz
 
 LABELS = ["SGD", "Adam"]

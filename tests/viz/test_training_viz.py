@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from core.grids import decision_values, plane_grid
+from lessons.live.grids import decision_values, plane_grid
 from viz import training as tv
 
 

@@ -5,8 +5,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from core import drift, metrics
+from core import metrics
 from viz import yield_charts as yc
+from yieldmodel import drift
 
 
 def test_class_balance_counts_and_shares():

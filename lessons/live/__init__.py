@@ -1,0 +1,1 @@
+"""The live backprop trainer: its per-student session state machine and the pictures' numbers."""

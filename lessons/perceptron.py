@@ -1,0 +1,438 @@
+r"""Rosenblatt's perceptron, with a full record of every update for the teaching page.
+
+Model and learning rule, for one sample :math:`(x, y)` with :math:`y \in \{0, 1\}`:
+
+.. math::
+
+    \hat y = \operatorname{step}(w \cdot x + b), \qquad
+    \operatorname{step}(z) = \begin{cases} 1 & z \ge 0 \\ 0 & z < 0 \end{cases}
+
+    w \leftarrow w + \eta\,(y - \hat y)\,x, \qquad b \leftarrow b + \eta\,(y - \hat y)
+
+Convention: ``step(0) = 1``, so a point exactly on the boundary counts as class 1. With
+zero initial weights the very first sample is therefore predicted 1.
+
+Samples are visited in the order given (no shuffling), which makes every run reproducible
+and lets a class work the first updates out by hand. :func:`is_linearly_separable` decides
+with a linear program whether any line (hyperplane) can separate the classes — the reason
+the rule never settles on XOR.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.validation import as_rng, check_matrix, lookup
+
+
+def step(z):
+    """Heaviside step with ``step(0) = 1``; returns int64 0/1 of the same shape as ``z``."""
+    return (np.asarray(z) >= 0).astype(np.int64)
+
+
+def _zeros(n_inputs: int, rng: np.random.Generator | None):
+    return np.zeros(n_inputs), 0.0
+
+
+def _uniform(n_inputs: int, rng: np.random.Generator | None):
+    if rng is None:
+        rng = np.random.default_rng()
+    values = rng.uniform(-0.5, 0.5, size=n_inputs + 1)
+    return values[:-1], float(values[-1])
+
+
+INITS = {"zeros": _zeros, "random": _uniform}
+"""Initial weights: ``zeros`` (w = 0, b = 0) or ``random`` (w and b uniform in [-0.5, 0.5])."""
+
+
+@dataclass(frozen=True)
+class SampleUpdate:
+    """One sample presented to the perceptron (returned by :meth:`Perceptron.step_sample`).
+
+    Attributes
+    ----------
+    epoch : int
+        1-based epoch this presentation belongs to.
+    sample_index : int
+        Row of ``X`` that was presented.
+    prediction : int
+        :math:`\\hat y` before the update.
+    error : int
+        :math:`y - \\hat y`, one of -1, 0, 1.
+    delta_w : ndarray of shape (n_inputs,)
+        :math:`\\eta (y - \\hat y) x` (zeros when the prediction was right).
+    delta_b : float
+    weights : ndarray of shape (n_inputs,)
+        Weights after the update.
+    bias : float
+        Bias after the update.
+    end_of_epoch : bool
+        True when this was the last sample of its epoch.
+    """
+
+    epoch: int
+    sample_index: int
+    prediction: int
+    error: int
+    delta_w: np.ndarray
+    delta_b: float
+    weights: np.ndarray
+    bias: float
+    end_of_epoch: bool
+
+
+@dataclass(frozen=True)
+class EpochSummary:
+    """Result of :meth:`Perceptron.step_epoch`.
+
+    Attributes
+    ----------
+    epoch : int
+        1-based number of the epoch that just ended.
+    errors : int
+        Misclassified presentations in this epoch (including any made through
+        :meth:`Perceptron.step_sample` before the epoch was finished).
+    weights : ndarray of shape (n_inputs,)
+    bias : float
+    updates : list of SampleUpdate
+        The presentations this call made.
+    """
+
+    epoch: int
+    errors: int
+    weights: np.ndarray
+    bias: float
+    updates: list[SampleUpdate]
+
+
+@dataclass(frozen=True)
+class PerceptronHistory:
+    """Everything that happened during :meth:`Perceptron.fit`.
+
+    With ``n_steps = n_epochs * n_samples`` presentations (every sample of every epoch,
+    whether or not it changed the weights):
+
+    Attributes
+    ----------
+    weights : ndarray of shape (n_steps + 1, n_inputs)
+        Row 0 the initial weights, row ``k`` the weights after the ``k``-th presentation.
+    bias : ndarray of shape (n_steps + 1,)
+    epoch : ndarray of shape (n_steps,), int
+        1-based epoch of each presentation.
+    sample_index : ndarray of shape (n_steps,), int
+    prediction : ndarray of shape (n_steps,), int
+    error : ndarray of shape (n_steps,), int
+        :math:`y - \\hat y` in {-1, 0, 1}.
+    delta_w : ndarray of shape (n_steps, n_inputs)
+    delta_b : ndarray of shape (n_steps,)
+    epoch_weights : ndarray of shape (n_epochs + 1, n_inputs)
+        Row 0 initial, row ``e`` after epoch ``e``.
+    epoch_bias : ndarray of shape (n_epochs + 1,)
+    errors_per_epoch : ndarray of shape (n_epochs,), int
+        Misclassified presentations in each epoch.
+    converged : bool
+        An epoch passed with no error (training stopped there).
+    convergence_epoch : int or None
+        1-based number of the first error-free epoch.
+    """
+
+    weights: np.ndarray
+    bias: np.ndarray
+    epoch: np.ndarray
+    sample_index: np.ndarray
+    prediction: np.ndarray
+    error: np.ndarray
+    delta_w: np.ndarray
+    delta_b: np.ndarray
+    epoch_weights: np.ndarray
+    epoch_bias: np.ndarray
+    errors_per_epoch: np.ndarray
+    converged: bool
+    convergence_epoch: int | None
+
+    @property
+    def n_epochs(self) -> int:
+        """Epochs actually run."""
+        return len(self.errors_per_epoch)
+
+
+class Perceptron:
+    """Single-layer perceptron trained with Rosenblatt's rule (see the module docstring).
+
+    Parameters
+    ----------
+    n_inputs : int
+        Number of input features, >= 1.
+    lr : float, default 1.0
+        Learning rate :math:`\\eta > 0`.
+    rng : int or numpy.random.Generator, optional
+        Used only by ``init="random"``; None draws fresh entropy (not reproducible).
+    init : {"zeros", "random"}, default "zeros"
+
+    Attributes
+    ----------
+    weights : ndarray of shape (n_inputs,)
+    bias : float
+    initial_weights, initial_bias
+        The starting point that :meth:`fit` and :meth:`reset` return to.
+    epochs_completed : int
+        Epochs finished through the stepping API.
+    cursor : int
+        Index of the next sample :meth:`step_sample` will present.
+    """
+
+    def __init__(self, n_inputs: int, lr: float = 1.0, rng=None, init: str = "zeros"):
+        if isinstance(n_inputs, bool) or not isinstance(n_inputs, (int, np.integer)):
+            raise ValueError(f"n_inputs must be an integer, got {n_inputs!r}")
+        if n_inputs < 1:
+            raise ValueError(f"n_inputs must be at least 1, got {n_inputs}")
+        lr = float(lr)
+        if not (np.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr must be a positive finite number, got {lr}")
+        make_initial = lookup("perceptron init", init, INITS)
+        self.n_inputs = int(n_inputs)
+        self.lr = lr
+        self.init = str(init).lower()
+        weights, bias = make_initial(self.n_inputs, None if rng is None else as_rng(rng))
+        self.initial_weights = np.array(weights, dtype=np.float64)
+        self.initial_bias = float(bias)
+        self.reset()
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Return to the initial weights and the first sample of epoch 1."""
+        self.weights = self.initial_weights.copy()
+        self.bias = self.initial_bias
+        self.epochs_completed = 0
+        self.cursor = 0
+        self._epoch_errors = 0
+        self._last_epoch_errors = 0
+
+    def decision_function(self, X) -> np.ndarray:
+        """Pre-activation :math:`z = Xw + b`.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_inputs)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        X = check_matrix(X, "X", n_features=self.n_inputs)
+        return X @ self.weights + self.bias
+
+    def predict(self, X) -> np.ndarray:
+        """Class predictions ``step(Xw + b)``, int64 0/1 of shape (n_samples,)."""
+        return step(self.decision_function(X))
+
+    # -- one sample at a time ------------------------------------------------------------------
+
+    def _update(self, x: np.ndarray, target: int):
+        """Apply the rule to one sample; return (prediction, error, delta_w, delta_b)."""
+        prediction = int(x @ self.weights + self.bias >= 0)
+        error = int(target) - prediction
+        delta_w = self.lr * error * x
+        delta_b = self.lr * error
+        self.weights = self.weights + delta_w
+        self.bias = self.bias + delta_b
+        return prediction, error, delta_w, delta_b
+
+    def step_sample(self, X, y) -> SampleUpdate:
+        """Present the sample under the cursor and advance the cursor.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_inputs)
+        y : array_like of shape (n_samples,), labels 0/1
+
+        Returns
+        -------
+        SampleUpdate
+        """
+        return self._present(*self._check_data(X, y))
+
+    def step_epoch(self, X, y) -> EpochSummary:
+        """Present samples from the cursor to the end of the current epoch.
+
+        ``X`` and ``y`` are as for :meth:`step_sample`.
+
+        Returns
+        -------
+        EpochSummary
+        """
+        X, y = self._check_data(X, y)
+        updates = [self._present(X, y)]
+        while not updates[-1].end_of_epoch:
+            updates.append(self._present(X, y))
+        return EpochSummary(
+            epoch=updates[-1].epoch,
+            errors=int(self._last_epoch_errors),
+            weights=self.weights.copy(),
+            bias=float(self.bias),
+            updates=updates,
+        )
+
+    def _present(self, X: np.ndarray, y: np.ndarray) -> SampleUpdate:
+        """One step of the stepping API on validated data."""
+        if self.cursor >= len(y):  # the data shrank since the last step: start a new epoch
+            self.cursor, self._epoch_errors = 0, 0
+        index = self.cursor
+        prediction, error, delta_w, delta_b = self._update(X[index], y[index])
+        self._epoch_errors += error != 0
+        epoch = self.epochs_completed + 1
+        self.cursor += 1
+        end_of_epoch = self.cursor == len(y)
+        if end_of_epoch:
+            self.epochs_completed += 1
+            self.cursor = 0
+            self._last_epoch_errors = self._epoch_errors
+            self._epoch_errors = 0
+        return SampleUpdate(
+            epoch=epoch,
+            sample_index=index,
+            prediction=prediction,
+            error=error,
+            delta_w=delta_w,
+            delta_b=float(delta_b),
+            weights=self.weights.copy(),
+            bias=float(self.bias),
+            end_of_epoch=end_of_epoch,
+        )
+
+    # -- whole training run --------------------------------------------------------------------
+
+    def fit(self, X, y, epochs: int = 100) -> PerceptronHistory:
+        """Train from the initial weights for up to ``epochs`` epochs.
+
+        Training stops after the first epoch without a single error (the weights can no
+        longer change). ``fit`` always restarts from ``initial_weights``, so calling it twice
+        gives the same history; afterwards the stepping API continues from the result.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_inputs)
+        y : array_like of shape (n_samples,), labels 0/1
+        epochs : int, default 100
+            Maximum number of passes over the data, >= 1.
+
+        Returns
+        -------
+        PerceptronHistory
+        """
+        X, y = self._check_data(X, y)
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+            raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+        self.reset()
+        n = len(y)
+        weights, bias = [self.weights.copy()], [self.bias]
+        epoch_of, sample_of, predictions, errors, delta_ws, delta_bs = [], [], [], [], [], []
+        epoch_weights, epoch_bias, errors_per_epoch = [self.weights.copy()], [self.bias], []
+        convergence_epoch = None
+        for epoch in range(1, int(epochs) + 1):
+            mistakes = 0
+            for index in range(n):
+                prediction, error, delta_w, delta_b = self._update(X[index], y[index])
+                mistakes += error != 0
+                weights.append(self.weights)
+                bias.append(self.bias)
+                epoch_of.append(epoch)
+                sample_of.append(index)
+                predictions.append(prediction)
+                errors.append(error)
+                delta_ws.append(delta_w)
+                delta_bs.append(delta_b)
+            epoch_weights.append(self.weights)
+            epoch_bias.append(self.bias)
+            errors_per_epoch.append(mistakes)
+            if mistakes == 0:
+                convergence_epoch = epoch
+                break
+        self.epochs_completed = len(errors_per_epoch)
+        return PerceptronHistory(
+            weights=np.array(weights),
+            bias=np.array(bias, dtype=np.float64),
+            epoch=np.array(epoch_of, dtype=np.int64),
+            sample_index=np.array(sample_of, dtype=np.int64),
+            prediction=np.array(predictions, dtype=np.int64),
+            error=np.array(errors, dtype=np.int64),
+            delta_w=np.array(delta_ws).reshape(-1, self.n_inputs),
+            delta_b=np.array(delta_bs, dtype=np.float64),
+            epoch_weights=np.array(epoch_weights),
+            epoch_bias=np.array(epoch_bias, dtype=np.float64),
+            errors_per_epoch=np.array(errors_per_epoch, dtype=np.int64),
+            converged=convergence_epoch is not None,
+            convergence_epoch=convergence_epoch,
+        )
+
+    # -- validation ----------------------------------------------------------------------------
+
+    def _check_data(self, X, y) -> tuple[np.ndarray, np.ndarray]:
+        X = check_matrix(X, "X", n_features=self.n_inputs)
+        return X, _check_binary_labels(y, X.shape[0])
+
+    def __repr__(self) -> str:
+        return f"Perceptron(n_inputs={self.n_inputs}, lr={self.lr}, init={self.init!r})"
+
+
+def _check_binary_labels(y, n_samples: int) -> np.ndarray:
+    """Return ``y`` as int64 0/1 of shape (n_samples,); anything else is a ValueError.
+
+    A single class is accepted: the rule is well defined, the page explains the result.
+    """
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D (n_samples,), got shape {y.shape}")
+    if y.shape[0] != n_samples:
+        raise ValueError(f"X has {n_samples} rows but y has {y.shape[0]} labels")
+    if not (np.issubdtype(y.dtype, np.number) or np.issubdtype(y.dtype, np.bool_)):
+        raise ValueError(f"y must hold the labels 0 and 1, got dtype {y.dtype}")
+    if not np.isin(y, (0, 1)).all():
+        bad = y[~np.isin(y, (0, 1))][0]
+        raise ValueError(f"y must hold only the labels 0 and 1, found {bad!r}")
+    return y.astype(np.int64)
+
+
+def is_linearly_separable(X, y) -> bool:
+    """Whether a hyperplane strictly separates the two classes.
+
+    Solves the feasibility linear program
+
+    .. math:: \\text{find } w, b \\text{ with } s_i\\,(w \\cdot x_i + b) \\ge 1 \\;\\forall i,
+              \\qquad s_i = 2 y_i - 1,
+
+    which has a solution exactly when some ``(w, b)`` puts every point strictly on its own
+    side (rescale any strict separator by its smallest margin). A set with a single class
+    is separable.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,), labels 0/1
+
+    Returns
+    -------
+    bool
+    """
+    from scipy.optimize import linprog
+
+    X = check_matrix(X, "X")
+    y = _check_binary_labels(y, X.shape[0])
+    if np.unique(y).size < 2:
+        return True
+    signs = 2.0 * y - 1.0
+    # Variables (w_1..w_d, b), all free; constraint rows -s_i [x_i, 1] . (w, b) <= -1.
+    A_ub = -signs[:, None] * np.column_stack([X, np.ones(len(y))])
+    result = linprog(
+        c=np.zeros(X.shape[1] + 1),
+        A_ub=A_ub,
+        b_ub=-np.ones(len(y)),
+        bounds=[(None, None)] * (X.shape[1] + 1),
+        method="highs",
+    )
+    if result.status not in (0, 2):  # 0 feasible, 2 infeasible; anything else is a failure
+        raise RuntimeError(f"linear program failed: {result.message}")
+    return result.status == 0

@@ -1,0 +1,1 @@
+"""The optimizer race: 2-D loss surfaces, their presets, the network race, and summaries."""

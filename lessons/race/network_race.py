@@ -1,0 +1,386 @@
+r"""The optimizer race on a real network: same MLP, same initial weights, several optimizers.
+
+This is the seed notebook's comparison. The semiconductor yield data (5000 dies, 20
+parametric tests, 80/20 stratified split, features standardised with the training rows'
+mean and standard deviation) trains a 20→64→32→1 ReLU network with a sigmoid output for
+100 full-batch epochs with each of
+
+=========  =====================================================
+SGD        :math:`\eta = 0.1`
+Momentum   :math:`\eta = 0.01`, the EMA form :math:`v \leftarrow \beta v + (1-\beta) g`
+RMSprop    :math:`\eta = 0.001`
+Adam       :math:`\eta = 0.001`
+=========  =====================================================
+
+and records, per optimizer, the training loss and validation accuracy after every epoch,
+the wall time, the first epoch at which validation accuracy reaches 90 % and whether the
+run diverged. A TensorFlow-Playground 2-D dataset and mini-batches can replace the seed's
+data and full batches. Every optimizer starts from a copy of one network and shuffles its
+mini-batches in the same order, so the optimizer is the only difference between runs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+
+from core import data
+from core.mlp import MLP
+from core.training import Trainer
+from core.validation import as_rng, check_matrix, lookup
+from lessons import datasets
+from lessons.race.summary import OptimizerSpec
+
+SEED_OPTIMIZERS: dict[str, OptimizerSpec] = {
+    "SGD": OptimizerSpec("sgd", 0.1),
+    "Momentum": OptimizerSpec("momentum", 0.01),
+    "RMSprop": OptimizerSpec("rmsprop", 0.001),
+    "Adam": OptimizerSpec("adam", 0.001),
+}
+"""The seed notebook's four optimizers and learning rates."""
+
+DEFAULT_LEARNING_RATES: dict[str, float] = {
+    "sgd": 0.1,
+    "momentum": 0.01,
+    "nesterov": 0.01,
+    "adagrad": 0.01,
+    "rmsprop": 0.001,
+    "adam": 0.001,
+    "adamw": 0.001,
+}
+"""Starting learning rate per optimizer name (the seed's where it has one)."""
+
+TARGET_ACCURACY = 0.9
+"""Validation accuracy whose first epoch the race reports (the seed's 90 %)."""
+
+
+@dataclass(frozen=True)
+class NetworkTask:
+    """Standardised training and validation data plus the network that suits them.
+
+    Attributes
+    ----------
+    name : str
+        ``"semiconductor"`` or a binary Playground dataset name.
+    X_train : ndarray of shape (n_train, n_features)
+    y_train : ndarray of shape (n_train,), labels 0/1
+    X_val : ndarray of shape (n_val, n_features)
+    y_val : ndarray of shape (n_val,), labels 0/1
+    hidden_sizes : tuple of int
+        Widths of the hidden layers.
+    hidden_activation : str
+        Activation of every hidden layer.
+    description : str
+        One line for the page.
+    """
+
+    name: str
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    hidden_sizes: tuple[int, ...]
+    hidden_activation: str
+    description: str
+
+    @property
+    def sizes(self) -> list[int]:
+        """Layer widths from input to the single sigmoid output, e.g. [20, 64, 32, 1]."""
+        return [self.X_train.shape[1], *self.hidden_sizes, 1]
+
+
+def _standardise(X_train: np.ndarray, X_val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scale both parts with the training rows' mean and standard deviation."""
+    mean = X_train.mean(axis=0)
+    std = X_train.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    return (X_train - mean) / std, (X_val - mean) / std
+
+
+def tabular_task(name: str, X, y, rng=42, val_ratio: float = 0.2) -> NetworkTask:
+    """A table of numeric columns -> pass (0) / fail (1), on the seed's 64-32 ReLU network.
+
+    Parameters
+    ----------
+    name : str
+        What the data is, e.g. ``"semiconductor"`` (the seed's yield data, from
+        ``yieldmodel.seed_data.semiconductor_arrays``).
+    X : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,), labels 0/1
+    rng : int or Generator, default 42
+        Split seed (42 reproduces the seed).
+    val_ratio : float, default 0.2
+        Share of rows held out for validation (stratified).
+    """
+    X = check_matrix(X)
+    X_train, X_val, y_train, y_val = data.train_test_split(X, y, 1.0 - val_ratio, rng=rng)
+    X_train, X_val = _standardise(X_train, X_val)
+    return NetworkTask(
+        name,
+        X_train,
+        y_train,
+        X_val,
+        y_val,
+        hidden_sizes=(64, 32),
+        hidden_activation="relu",
+        description=(
+            f"{name.capitalize()}: {len(y_train)} training and {len(y_val)} validation rows, "
+            f"{X.shape[1]} standardised columns, label fail = 1"
+        ),
+    )
+
+
+def playground_task(
+    name: str = "circle", n: int = 400, noise: float = 0.1, rng=0, val_ratio: float = 0.5
+) -> NetworkTask:
+    """A binary TensorFlow-Playground dataset on a small tanh network 2→8→8→1.
+
+    Parameters
+    ----------
+    name : str
+        A binary dataset of ``lessons.datasets.PLAYGROUND``: circle, xor, gauss, spiral.
+    n : int, default 400
+        Points in total.
+    noise : float, default 0.1
+        The Playground's noise fraction, in [0, 0.5].
+    rng : int or Generator, default 0
+    val_ratio : float, default 0.5
+        Share held out for validation (the Playground's default split).
+    """
+    if datasets.dataset_kind(name) != "binary":
+        binary = [key for key, spec in datasets.PLAYGROUND.items() if spec.kind == "binary"]
+        raise ValueError(
+            f"the network race needs a binary dataset; {name!r} is "
+            f"{datasets.dataset_kind(name)}. Choose one of: {', '.join(binary)}"
+        )
+    generator = as_rng(rng)
+    X, y = datasets.playground(name, n=n, noise=noise, rng=generator)
+    X_train, X_val, y_train, y_val = data.train_test_split(X, y, 1.0 - val_ratio, rng=generator)
+    X_train, X_val = _standardise(X_train, X_val)
+    return NetworkTask(
+        name,
+        X_train,
+        y_train,
+        X_val,
+        y_val,
+        hidden_sizes=(8, 8),
+        hidden_activation="tanh",
+        description=(
+            f"Playground {name!r}: {len(y_train)} training and {len(y_val)} validation points "
+            f"(noise {noise:.0%})"
+        ),
+    )
+
+
+TASKS: dict[str, Callable[..., NetworkTask]] = {
+    key: partial(playground_task, key)
+    for key, spec in datasets.PLAYGROUND.items()
+    if spec.kind == "binary"
+}
+"""Registry: Playground task name -> function building it (keyword options of that function).
+Tables (the seed's yield data) come in through :func:`tabular_task`."""
+
+
+def make_task(name: str, **options) -> NetworkTask:
+    """Build the task called ``name`` (a key of :data:`TASKS`) with its own options."""
+    return lookup("network task", name, TASKS)(**options)
+
+
+@dataclass(frozen=True)
+class OptimizerRun:
+    """How one optimizer's training went.
+
+    Attributes
+    ----------
+    label : str
+    spec : OptimizerSpec
+    loss : ndarray of shape (epochs_done,)
+        Mean training loss of each epoch (the loss of the batches as they were trained).
+    val_loss : ndarray of shape (epochs_done,)
+    val_accuracy : ndarray of shape (epochs_done,)
+        Validation accuracy after each epoch.
+    seconds : float
+        Wall time spent training (excluding validation passes).
+    epochs_to_target : int or None
+        First epoch (1-based) with validation accuracy >= the target; None if never.
+    diverged : bool
+        Whether training stopped on a non-finite or exploding loss.
+    diverged_at : dict or None
+        ``Trainer.diverged_at``: epoch, step and reason.
+    """
+
+    label: str
+    spec: OptimizerSpec
+    loss: np.ndarray
+    val_loss: np.ndarray
+    val_accuracy: np.ndarray
+    seconds: float
+    epochs_to_target: int | None
+    diverged: bool
+    diverged_at: dict | None
+
+
+@dataclass(frozen=True)
+class NetworkRaceResult:
+    """All runs of a network race, in race order.
+
+    Attributes
+    ----------
+    runs : dict of str -> OptimizerRun
+    task : str
+        Task name.
+    sizes : list of int
+        Layer widths of the network.
+    epochs : int
+        Epochs requested.
+    batch_size : int
+        Rows per update actually used (the training-set size for full batch).
+    target_accuracy : float
+    """
+
+    runs: dict[str, OptimizerRun]
+    task: str
+    sizes: list[int]
+    epochs: int
+    batch_size: int
+    target_accuracy: float
+
+    def table(self) -> list[dict]:
+        """One row per optimizer, like the seed's comparison table.
+
+        Keys: ``optimizer``, ``lr``, ``final_loss``, ``final_val_accuracy``,
+        ``epochs_to_target`` (None if never), ``seconds``, ``diverged`` (bool), ``epochs``
+        (completed).
+        """
+        rows = []
+        for label, run in self.runs.items():
+            rows.append(
+                {
+                    "optimizer": label,
+                    "lr": run.spec.lr,
+                    "final_loss": float(run.loss[-1]) if run.loss.size else math.nan,
+                    "final_val_accuracy": (
+                        float(run.val_accuracy[-1]) if run.val_accuracy.size else math.nan
+                    ),
+                    "epochs_to_target": run.epochs_to_target,
+                    "seconds": run.seconds,
+                    "diverged": run.diverged,
+                    "epochs": int(run.loss.size),
+                }
+            )
+        return rows
+
+
+def epochs_to_reach(accuracy, target: float) -> int | None:
+    """First epoch (1-based) whose accuracy is at least ``target``; None if none is.
+
+    Parameters
+    ----------
+    accuracy : array_like of shape (epochs,)
+    target : float in (0, 1]
+    """
+    if not 0 < target <= 1:
+        raise ValueError(f"target accuracy must be in (0, 1], got {target}")
+    reached = np.flatnonzero(np.asarray(accuracy, dtype=np.float64) >= target)
+    return int(reached[0]) + 1 if reached.size else None
+
+
+def _check_epochs(epochs) -> int:
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    return int(epochs)
+
+
+def network_race(
+    task: NetworkTask,
+    specs: Mapping[str, OptimizerSpec] | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    rng=0,
+    target_accuracy: float = TARGET_ACCURACY,
+    progress: Callable[[float, str], None] | None = None,
+) -> NetworkRaceResult:
+    """Train the task's network once per optimizer from identical initial weights.
+
+    Parameters
+    ----------
+    task : NetworkTask
+        From :func:`make_task`, :func:`tabular_task` or :func:`playground_task`.
+    specs : mapping of str -> OptimizerSpec, optional
+        Label -> optimizer; defaults to :data:`SEED_OPTIMIZERS`.
+    epochs : int, default 100
+    batch_size : int, optional
+        Rows per update; None (default) trains full-batch like the seed.
+    rng : int or Generator, default 0
+        Seed of the initial weights and of the mini-batch order (the same for every run).
+    target_accuracy : float, default 0.9
+        Validation accuracy whose first epoch is reported.
+    progress : callable(fraction, message), optional
+        Called after every epoch of every run with the overall fraction done in [0, 1].
+
+    Returns
+    -------
+    NetworkRaceResult
+    """
+    specs = SEED_OPTIMIZERS if specs is None else specs
+    if not specs:
+        raise ValueError("choose at least one optimizer to race")
+    epochs = _check_epochs(epochs)
+    if not 0 < target_accuracy <= 1:
+        raise ValueError(f"target accuracy must be in (0, 1], got {target_accuracy}")
+    n_train = task.X_train.shape[0]
+    batch = n_train if batch_size is None else batch_size
+    # Build every optimizer first: a bad hyper-parameter fails before any training.
+    optimizer_objects = {label: spec.make() for label, spec in specs.items()}
+    # One integer seed, so every run draws the same initial weights and batch order.
+    seed = int(rng) if isinstance(rng, (int, np.integer)) else int(as_rng(rng).integers(2**31))
+    initial = MLP(task.sizes, hidden=task.hidden_activation, output="sigmoid", rng=seed)
+
+    runs: dict[str, OptimizerRun] = {}
+    total = epochs * len(specs)
+    for index, (label, optimizer) in enumerate(optimizer_objects.items()):
+        trainer = Trainer(
+            initial.copy(),
+            optimizer,
+            task.X_train,
+            task.y_train,
+            task.X_val,
+            task.y_val,
+            batch_size=batch,
+            rng=seed,
+        )
+
+        def report(trainer, index=index, label=label):
+            if progress is not None:
+                done = index * epochs + trainer.epoch
+                progress(done / total, f"{label}: epoch {trainer.epoch} of {epochs}")
+            return False
+
+        trainer.run_epochs(epochs, callback=report)
+        history = trainer.history
+        val_accuracy = np.asarray(history["val_accuracy"], dtype=np.float64)
+        runs[label] = OptimizerRun(
+            label=label,
+            spec=specs[label],
+            loss=np.asarray(history["loss"], dtype=np.float64),
+            val_loss=np.asarray(history["val_loss"], dtype=np.float64),
+            val_accuracy=val_accuracy,
+            seconds=float(history["seconds"][-1]) if history["seconds"] else 0.0,
+            epochs_to_target=epochs_to_reach(val_accuracy, target_accuracy),
+            diverged=trainer.diverged,
+            diverged_at=trainer.diverged_at,
+        )
+        if progress is not None and trainer.diverged:
+            progress((index + 1) * epochs / total, f"{label}: diverged")
+    return NetworkRaceResult(
+        runs=runs,
+        task=task.name,
+        sizes=task.sizes,
+        epochs=epochs,
+        batch_size=min(batch, n_train),
+        target_accuracy=target_accuracy,
+    )

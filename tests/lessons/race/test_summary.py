@@ -1,0 +1,148 @@
+"""Surface races for the page: closed-form paths, schedules, the results table, presets."""
+
+import math
+
+import numpy as np
+import pytest
+
+from core import optimizers
+from lessons.race import surfaces
+from lessons.race.summary import (
+    PRESETS,
+    OptimizerSpec,
+    preset,
+    run_race,
+    steps_to_tolerance,
+    summarize,
+    surface_grid,
+)
+
+ALL_OPTIMIZERS = sorted(optimizers.OPTIMIZERS)
+
+
+def test_steps_to_tolerance_worked_example():
+    losses = [5.0, 1.0, 0.01, 0.001, 0.0001]
+    assert steps_to_tolerance(losses, 0.0, 1e-3) == 3
+    assert steps_to_tolerance(losses, 0.0, 10.0) == 0
+    assert steps_to_tolerance(losses, 0.0, 1e-6) is None
+    assert steps_to_tolerance([-1.0, -1.03], -1.0316, 0.01) == 1
+    assert steps_to_tolerance(losses, None, 1e-3) is None
+    with pytest.raises(ValueError, match="tolerance"):
+        steps_to_tolerance(losses, 0.0, 0.0)
+
+
+def test_sgd_on_the_bowl_follows_the_closed_form():
+    # On x^2 + 10 y^2 one SGD step multiplies x by (1 - 2 lr) and y by (1 - 20 lr).
+    lr, steps = 0.04, 30
+    result = run_race("quadratic", {"SGD": OptimizerSpec("sgd", lr)}, (1.0, 1.0), steps)
+    k = np.arange(steps + 1)
+    expected = np.column_stack([(1 - 2 * lr) ** k, (1 - 20 * lr) ** k])
+    np.testing.assert_allclose(result["SGD"], expected, rtol=1e-12, atol=1e-300)
+
+    (row,) = summarize("quadratic", result, tolerance=1e-2)
+    x, y = expected[-1]
+    assert row["label"] == "SGD"
+    assert (row["x"], row["y"]) == pytest.approx((x, y), rel=1e-12)
+    assert row["loss"] == pytest.approx(x**2 + 10 * y**2, rel=1e-12)
+    assert row["gap"] == pytest.approx(x**2 + 10 * y**2, rel=1e-12)
+    assert row["distance"] == pytest.approx(math.hypot(x, y), rel=1e-12)
+    gaps = expected[:, 0] ** 2 + 10 * expected[:, 1] ** 2
+    assert gaps[-1] <= 1e-2 < gaps[0]
+    assert row["steps_to_tolerance"] == np.flatnonzero(gaps <= 1e-2)[0]
+    assert row["steps_taken"] == steps and row["diverged_at"] is None
+
+
+def test_schedule_scales_each_optimizers_own_rate():
+    specs = {"slow": OptimizerSpec("sgd", 0.02), "fast": OptimizerSpec("sgd", 0.04)}
+    result = run_race("quadratic", specs, (1.0, 1.0), 12, ("step", {"step_size": 5, "gamma": 0.5}))
+    k = np.arange(12)
+    np.testing.assert_allclose(result.lrs["slow"], 0.02 * 0.5 ** (k // 5))
+    np.testing.assert_allclose(result.lrs["fast"], 0.04 * 0.5 ** (k // 5))
+    # x is multiplied by (1 - 2 lr_k) at every step.
+    np.testing.assert_allclose(result["fast"][-1, 0], np.prod(1 - 2 * result.lrs["fast"]))
+    constant = run_race("quadratic", specs, (1.0, 1.0), 12, ("constant", {}))
+    np.testing.assert_allclose(constant.lrs["fast"], 0.04)
+
+
+def test_diverging_sgd_is_cut_and_reported():
+    specs = {"SGD": OptimizerSpec("sgd", 1.0), "Adam": OptimizerSpec("adam", 0.1)}
+    result = run_race("rosenbrock", specs, (-1.5, 2.0), 50)
+    rows = {row["label"]: row for row in summarize("rosenbrock", result)}
+    failed = rows["SGD"]["diverged_at"]
+    assert isinstance(failed, int) and 1 <= failed <= 50
+    assert rows["SGD"]["steps_taken"] == failed - 1
+    assert math.isfinite(rows["SGD"]["loss"])
+    assert rows["Adam"]["diverged_at"] is None and rows["Adam"]["steps_taken"] == 50
+
+
+def test_distance_uses_the_nearest_of_himmelblaus_minima():
+    result = run_race("himmelblau", {"Adam": OptimizerSpec("adam", 0.1)}, (3.0, -1.0), 150)
+    (row,) = summarize("himmelblau", result)
+    minima = np.array(surfaces.get("himmelblau").minima)
+    final = np.array([row["x"], row["y"]])
+    assert row["distance"] == pytest.approx(np.min(np.linalg.norm(minima - final, axis=1)))
+    assert row["distance"] < 0.05  # it settled in the minimum near (3.58, -1.85)
+
+
+def test_saddle_has_no_gap_distance_or_arrival():
+    result = run_race("saddle", {"SGD": OptimizerSpec("sgd", 0.1)}, (1.5, 0.01), 20)
+    (row,) = summarize("saddle", result)
+    assert row["gap"] is None and row["distance"] is None and row["steps_to_tolerance"] is None
+    assert row["loss"] < 0  # it went down the open side
+
+
+def test_adams_first_step_has_length_lr_in_every_coordinate():
+    result = run_race("quadratic", {"Adam": OptimizerSpec("adam", 0.1)}, (1.0, 1.0), 1)
+    np.testing.assert_allclose(result["Adam"][1], [0.9, 0.9], atol=1e-7)
+
+
+def test_bad_specs_raise_clear_errors():
+    with pytest.raises(ValueError, match="at least one optimizer"):
+        run_race("quadratic", {}, None, 5)
+    with pytest.raises(ValueError, match="as lr"):
+        run_race("quadratic", {"a": OptimizerSpec("sgd", 0.1, {"lr": 0.2})}, None, 5)
+    with pytest.raises(ValueError, match="optimizer"):
+        run_race("quadratic", {"a": OptimizerSpec("sgdd", 0.1)}, None, 5)
+    with pytest.raises(ValueError, match="schedule"):
+        run_race("quadratic", {"a": OptimizerSpec("sgd", 0.1)}, None, 5, ("cosinus", {}))
+
+
+def test_surface_grid_rows_follow_y():
+    xs, ys, values = surface_grid("rosenbrock", 21)
+    assert xs.shape == ys.shape == (21,) and values.shape == (21, 21)
+    assert (xs[0], xs[-1], ys[0], ys[-1]) == (-2.0, 2.0, -1.0, 3.0)
+    i, j = 4, 15
+    x, y = xs[j], ys[i]
+    assert values[i, j] == pytest.approx((1 - x) ** 2 + 100 * (y - x**2) ** 2)
+    with pytest.raises(ValueError, match="n"):
+        surface_grid("rosenbrock", 1)
+
+
+@pytest.mark.parametrize("name", sorted(surfaces.SURFACES))
+def test_presets_cover_every_surface_and_optimizer(name):
+    surface = surfaces.get(name)
+    chosen = preset(name)
+    assert sorted(chosen.learning_rates) == ALL_OPTIMIZERS
+    assert next(iter(chosen.starts.values())) == surface.start
+    (x0, x1), (y0, y1) = surface.bounds
+    for x, y in chosen.starts.values():
+        assert x0 <= x <= x1 and y0 <= y <= y1
+    assert chosen.lesson and 10 <= chosen.steps <= 1000
+    # The default race of every optimizer stays finite from every preset start.
+    specs = {opt: OptimizerSpec(opt, lr) for opt, lr in chosen.learning_rates.items()}
+    for start in chosen.starts.values():
+        result = run_race(name, specs, start, chosen.steps)
+        assert result.diverged == [], (name, start)
+
+
+def test_the_bowl_preset_shows_momentum_overshooting():
+    rates = PRESETS["quadratic"].learning_rates
+    specs = {opt: OptimizerSpec(opt, rates[opt]) for opt in ("sgd", "momentum", "adagrad")}
+    result = run_race("quadratic", specs, (1.0, 1.0), PRESETS["quadratic"].steps)
+    # SGD's x shrinks by (1 - 2 lr) > 0 each step, so it never crosses x = 0 ...
+    assert np.all(result["sgd"][:, 0] > 0)
+    # ... while momentum carries the point past the minimum.
+    assert result["momentum"][:, 0].min() < -0.1
+    # Adagrad's step lengths shrink.
+    steps = np.linalg.norm(np.diff(result["adagrad"], axis=0), axis=1)
+    assert steps[20] < steps[0] / 5
