@@ -9,7 +9,9 @@ any step. In the formulas :math:`g` is the gradient, :math:`\theta` the paramete
 
 from __future__ import annotations
 
+import inspect
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,6 +22,8 @@ class Optimizer:
     """Shared bookkeeping: validated hyper-parameters, per-array state, reset."""
 
     name = ""
+    label = ""
+    """Display name, the same in every control, legend and table."""
     defaults: dict = {}
 
     def __init__(self, **hyper):
@@ -76,6 +80,7 @@ class SGD(Optimizer):
     """
 
     name = "sgd"
+    label = "SGD"
     defaults = {
         "lr": 0.01,
         "momentum": 0.0,
@@ -115,6 +120,7 @@ class Momentum(Optimizer):
     """
 
     name = "momentum"
+    label = "Momentum"
     defaults = {"lr": 0.01, "momentum": 0.9}
 
     def _update(self, param, grad, state):
@@ -128,9 +134,14 @@ class Momentum(Optimizer):
 
 
 class Nesterov(SGD):
-    """SGD with Nesterov momentum (``momentum=0.9`` by default)."""
+    r"""SGD with Nesterov momentum (``momentum=0.9`` by default).
+
+    .. math::
+        b \leftarrow \mu b + g,\quad \theta \leftarrow \theta - \eta\,(g + \mu b)
+    """
 
     name = "nesterov"
+    label = "Nesterov"
     defaults = dict(SGD.defaults, momentum=0.9, nesterov=True)
 
 
@@ -144,6 +155,7 @@ class Adagrad(Optimizer):
     """
 
     name = "adagrad"
+    label = "Adagrad"
     defaults = {
         "lr": 0.01,
         "lr_decay": 0.0,
@@ -178,6 +190,7 @@ class RMSprop(Optimizer):
     """
 
     name = "rmsprop"
+    label = "RMSprop"
     defaults = {
         "lr": 0.01,
         "alpha": 0.99,
@@ -231,6 +244,7 @@ class Adam(Optimizer):
     """
 
     name = "adam"
+    label = "Adam"
     defaults = {
         "lr": 0.001,
         "betas": (0.9, 0.999),
@@ -276,10 +290,14 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    r"""Adam with decoupled weight decay (PyTorch ``AdamW``):
-    :math:`\theta \leftarrow \theta(1 - \eta\lambda)` before the Adam step."""
+    r"""Adam with decoupled weight decay (PyTorch ``AdamW``).
+
+    .. math::
+        \theta \leftarrow \theta(1 - \eta\lambda),\ \text{then the Adam step without } \lambda
+    """
 
     name = "adamw"
+    label = "AdamW"
     defaults = dict(Adam.defaults, weight_decay=0.01)
     decoupled = True
 
@@ -292,3 +310,65 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
 def make(name: str, **hyper) -> Optimizer:
     """Build the optimizer called ``name``; an unknown hyper-parameter name is an error."""
     return lookup("optimizer", name, OPTIMIZERS)(**hyper)
+
+
+def update_rule(name: str) -> str:
+    r"""The LaTeX update rule of optimizer ``name``, read from its class docstring.
+
+    The ``.. math::`` block of each class's docstring is the one statement of its rule;
+    pages show it from here, so the code's documentation and the screen cannot disagree.
+    """
+    doc = inspect.getdoc(lookup("optimizer", name, OPTIMIZERS)) or ""
+    lines = doc.splitlines()
+    start = lines.index(".. math::") + 1
+    block = []
+    for line in lines[start:]:
+        if line and not line.startswith(" "):
+            break
+        block.append(line.strip())
+    return " ".join(part for part in block if part)
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """An optimizer described by plain, hashable values: ``make(name, lr=lr, **hyper)``.
+
+    The one description of an optimizer setting, shared by the race, the live trainer and
+    the yield model (it can key a cache, and it compares equal for equal settings).
+
+    Attributes
+    ----------
+    name : str
+        A key of :data:`OPTIMIZERS`.
+    lr : float
+        Learning rate (a schedule's starting value when a schedule is used).
+    hyper : tuple of (str, value) pairs
+        Other hyper-parameters in PyTorch's names, sorted, e.g. ``(("momentum", 0.5),)``.
+    """
+
+    name: str = "sgd"
+    lr: float = 0.01
+    hyper: tuple = ()
+
+    @classmethod
+    def of(cls, name: str, lr: float, **hyper) -> OptimizerSpec:
+        """A spec from keyword hyper-parameters (lists become tuples, so it stays hashable)."""
+        items = tuple(
+            sorted(
+                (key, tuple(value) if isinstance(value, list) else value)
+                for key, value in hyper.items()
+            )
+        )
+        return cls(name, float(lr), items)
+
+    @property
+    def label(self) -> str:
+        """Display name of the optimizer, e.g. ``"RMSprop"``."""
+        return lookup("optimizer", self.name, OPTIMIZERS).label
+
+    def build(self) -> Optimizer:
+        """A fresh optimizer; unknown names or bad values raise ValueError."""
+        hyper = dict(self.hyper)
+        if "lr" in hyper:
+            raise ValueError(f"{self.name}: give the learning rate as lr, not inside hyper")
+        return make(self.name, lr=self.lr, **hyper)
