@@ -1,6 +1,6 @@
 """What a student sees while the backprop trainer plays: display refreshes and epochs per second.
 
-Starts ``streamlit run app.py`` on a free local port (with the browser tests' fixture),
+Starts ``streamlit run app.py`` on a free local port (bench/harness.py),
 opens the trainer page in Debian's chromium (Playwright), presses Play and, for
 ``--seconds`` after a warm-up, counts
 
@@ -21,16 +21,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e import conftest  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.e2e.helpers import wait_for_app, wait_for_plotly  # noqa: E402
+from bench.harness import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    AppServer,
+    wait_for_app,
+    wait_for_plotly,
+)
 
 LIVE_CHARTS = ("bp_network_chart", "bp_decision_chart", "bp_loss_chart")
 
@@ -88,13 +91,6 @@ READ_EPOCH = """
 """
 
 
-class _TempDirs:
-    """The part of pytest's ``tmp_path_factory`` that the ``app_url`` fixture uses."""
-
-    def mktemp(self, name: str) -> Path:
-        return Path(tempfile.mkdtemp(prefix=f"{name}_"))
-
-
 def measure(base_url: str, seconds: float, warmup: float, query: str, shot: Path | None) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -145,12 +141,8 @@ def main() -> None:
     parser.add_argument("--query", default="", help="extra URL settings, e.g. 'epf=10'")
     parser.add_argument("--screenshot", type=Path, default=None, help="PNG taken mid-play")
     args = parser.parse_args()
-    # the browser tests' own server fixture: `streamlit run app.py` on a free port
-    server = conftest.app_url.__wrapped__(_TempDirs())
-    try:
-        result = measure(next(server), args.seconds, args.warmup, args.query, args.screenshot)
-    finally:
-        server.close()  # runs the fixture's clean-up: stops streamlit
+    with AppServer() as server:
+        result = measure(server.url, args.seconds, args.warmup, args.query, args.screenshot)
     print(json.dumps(result))
 
 

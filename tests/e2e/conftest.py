@@ -7,112 +7,48 @@ chromium Browser) and ``page`` (a fresh Page per test, 1280x800). Helpers such a
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SERVER_START_TIMEOUT_S = 60.0
-SERVER_STOP_TIMEOUT_S = 10.0
+from bench.harness import CHROMIUM, CHROMIUM_ARGS, AppServer, ServerError
+
 VIEWPORT = {"width": 1280, "height": 800}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test in this folder ``e2e`` so ``-m "not e2e"`` leaves them out."""
+    from pathlib import Path
+
     here = Path(__file__).resolve().parent
     for item in items:
         if here in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _log_tail(log_path: Path, n_chars: int = 4000) -> str:
-    return log_path.read_text(encoding="utf-8", errors="replace")[-n_chars:]
-
-
-def _wait_until_healthy(process: subprocess.Popen, health_url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(
-                f"streamlit exited with code {process.returncode} before it was healthy:\n"
-                f"{_log_tail(log_path)}"
-            )
-        try:
-            with urllib.request.urlopen(health_url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    pytest.fail(
-        f"streamlit was not healthy at {health_url} after {SERVER_START_TIMEOUT_S:.0f} s:\n"
-        f"{_log_tail(log_path)}"
-    )
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
+def start_server(tmp_path_factory: pytest.TempPathFactory) -> AppServer:
+    """A fresh `streamlit run app.py` on a free local port (its log in a temp folder)."""
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     try:
-        process.wait(timeout=SERVER_STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=SERVER_STOP_TIMEOUT_S)
+        return AppServer(log_path=log_path).start()
+    except ServerError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start `streamlit run app.py` on a free local port; yield its base URL."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless=true",
-        f"--server.port={port}",
-        "--server.address=127.0.0.1",
-        "--browser.gatherUsageStats=false",
-    ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
-        )
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The server shared by the browser tests of one session."""
+    server = start_server(tmp_path_factory)
     try:
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_until_healthy(process, f"{base_url}/_stcore/health", log_path)
-        yield base_url
+        yield server
     finally:
-        _stop(process)
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_url(app_server: AppServer) -> str:
+    """Base URL of the shared server, e.g. ``http://127.0.0.1:40123``."""
+    return app_server.url
 
 
 @pytest.fixture(scope="session")

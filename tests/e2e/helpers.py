@@ -7,29 +7,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
+
+from bench.harness import APP_TIMEOUT_MS, wait_for_app, wait_for_plotly
+
+__all__ = [
+    "APP_TIMEOUT_MS",
+    "assert_no_dialog",
+    "assert_no_exception",
+    "open_app",
+    "screenshot",
+    "wait_for_app",
+    "wait_for_plotly",
+]
 
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"
-# Generous: the first run of a page after the server starts imports and trains.
-APP_TIMEOUT_MS = 60_000
-
-_APP = '[data-testid="stApp"]'
-
-
-def wait_for_app(page: Page, timeout_ms: int = APP_TIMEOUT_MS) -> None:
-    """Wait until Streamlit is connected and the script has finished its run.
-
-    Streamlit marks its root element with ``data-test-connection-state`` and
-    ``data-test-script-state``; the latter is ``initial`` before the first run
-    starts, ``running`` during it and ``notRunning`` after it.
-    """
-    page.wait_for_selector(
-        f'{_APP}[data-test-connection-state="CONNECTED"]', state="attached", timeout=timeout_ms
-    )
-    page.wait_for_selector(
-        f'{_APP}[data-test-script-state="notRunning"]', state="attached", timeout=timeout_ms
-    )
-    expect(page.locator('[data-testid="stMain"]')).to_be_visible(timeout=timeout_ms)
 
 
 def open_app(page: Page, base_url: str, url_path: str = "") -> None:
@@ -50,16 +42,6 @@ def assert_no_dialog(page: Page) -> None:
     dialogs = page.locator('[role="dialog"]')
     if dialogs.count():
         raise AssertionError(f"A dialog covers the page:\n{dialogs.first.inner_text()}")
-
-
-def wait_for_plotly(page: Page, min_count: int = 1, timeout_ms: int = APP_TIMEOUT_MS) -> None:
-    """Wait until at least ``min_count`` Plotly charts have drawn."""
-    page.wait_for_function(
-        "n => [...document.querySelectorAll('.js-plotly-plot')]"
-        ".filter(chart => chart.querySelector('.main-svg')).length >= n",
-        arg=min_count,
-        timeout=timeout_ms,
-    )
 
 
 def screenshot(page: Page, name: str) -> Path:

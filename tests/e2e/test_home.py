@@ -1,7 +1,6 @@
-"""The app in a real browser: home page, sidebar navigation, every page opened cold."""
+"""The app in a real browser: home page, sidebar navigation, every page from the sidebar."""
 
 import re
-from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -13,10 +12,10 @@ from tests.e2e.helpers import (
     screenshot,
     wait_for_app,
 )
-from ui.home import TITLE, existing_playgrounds
+from ui.home import PLAYGROUNDS, TITLE
 
-PLAYGROUNDS = existing_playgrounds()
 PLAYGROUND_IDS = [playground.url_path for playground in PLAYGROUNDS]
+NAV_LINKS = '[data-testid="stSidebar"] [data-testid="stPageLink"] a'
 
 
 def test_home_renders(page, app_url):
@@ -28,39 +27,41 @@ def test_home_renders(page, app_url):
     assert screenshot(page, "home").stat().st_size > 0
 
 
-def test_sidebar_lists_home_and_every_page(page, app_url):
+def test_sidebar_lists_home_and_every_page_with_labels(page, app_url):
     open_app(page, app_url)
-    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("About")
-    navigation = page.locator('[data-testid="stSidebarNav"]')
-    if not PLAYGROUNDS:
-        # Streamlit hides the page list while the app has a single page.
-        expect(navigation).to_have_count(0)
-        return
+    # Streamlit's own file-name navigation is hidden; ours has the proper labels.
+    expect(page.locator('[data-testid="stSidebarNav"]')).to_have_count(0)
     titles = ["Home", *(playground.title for playground in PLAYGROUNDS)]
     # A link's text starts with its Material icon's name, e.g. "homeHome".
-    expect(navigation.get_by_role("link")).to_have_text(
+    expect(page.locator(NAV_LINKS)).to_have_text(
         [re.compile(re.escape(title) + "$") for title in titles]
     )
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("About")
 
 
-@pytest.mark.parametrize("playground", PLAYGROUNDS, ids=PLAYGROUND_IDS)
-def test_page_opens_cold_at_its_url(page, app_url, playground):
-    open_app(page, app_url, playground.url_path)
-    assert_no_exception(page)
-    assert_no_dialog(page)  # e.g. Streamlit's "Page not found" on a server's first run
-    assert urlparse(page.url).path.rstrip("/").endswith(f"/{playground.url_path}")
-    expect(page).to_have_title(re.compile(re.escape(playground.title)))
-    expect(page.locator("h1").first).not_to_contain_text(TITLE)
-    screenshot(page, f"cold_{playground.url_path}")
+def test_no_request_leaves_the_server(page, app_url):
+    """The favicon and fonts come from this server, not a CDN (a classroom may be offline)."""
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    open_app(page, app_url, PLAYGROUNDS[0].url_path)
+    page.wait_for_load_state("networkidle")
+    outside = [
+        url
+        for url in requests
+        if not url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+    ]
+    assert not outside, outside
+    icon = page.locator('link[rel="shortcut icon"], link[rel="icon"]').first
+    assert icon.get_attribute("href").startswith(("./", "/", "http://127.0.0.1", "media"))
 
 
 @pytest.mark.parametrize("playground", PLAYGROUNDS, ids=PLAYGROUND_IDS)
 def test_page_opens_from_the_sidebar(page, app_url, playground):
     open_app(page, app_url)
-    navigation = page.locator('[data-testid="stSidebarNav"]')
-    navigation.get_by_role("link", name=playground.title).click()
+    page.locator(NAV_LINKS).filter(has_text=re.compile(re.escape(playground.title) + "$")).click()
     # pages write their settings into the query string, so match the path only
     page.wait_for_url(re.compile(rf"/{re.escape(playground.url_path)}/?(\?|$)"))
     wait_for_app(page)
     assert_no_exception(page)
+    assert_no_dialog(page)
     expect(page).to_have_title(re.compile(re.escape(playground.title)))
