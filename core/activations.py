@@ -30,6 +30,8 @@ class Activation:
     """
 
     name = ""
+    label = ""
+    """Display name for people (controls, legends, tables), e.g. "Leaky ReLU"."""
     formula = ""
     derivative_formula = ""
     defaults: dict = {}
@@ -64,6 +66,7 @@ class Activation:
 
 class Sigmoid(Activation):
     name = "sigmoid"
+    label = "sigmoid"
     formula = r"\sigma(z) = \frac{1}{1 + e^{-z}}"
     derivative_formula = r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))"
 
@@ -81,6 +84,7 @@ class Sigmoid(Activation):
 
 class Tanh(Activation):
     name = "tanh"
+    label = "tanh"
     formula = r"\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}"
     derivative_formula = r"\tanh'(z) = 1 - \tanh^2(z)"
 
@@ -101,6 +105,7 @@ class Tanh(Activation):
 
 class ReLU(Activation):
     name = "relu"
+    label = "ReLU"
     formula = r"\mathrm{ReLU}(z) = \max(0, z)"
     derivative_formula = r"\mathrm{ReLU}'(z) = [z > 0]"
 
@@ -120,6 +125,7 @@ class ReLU(Activation):
 
 class LeakyReLU(Activation):
     name = "leaky_relu"
+    label = "Leaky ReLU"
     formula = r"\mathrm{LeakyReLU}(z) = \begin{cases} z & z > 0 \\ \alpha z & z \le 0 \end{cases}"
     derivative_formula = (
         r"\mathrm{LeakyReLU}'(z) = \begin{cases} 1 & z > 0 \\ \alpha & z \le 0 \end{cases}"
@@ -135,6 +141,7 @@ class LeakyReLU(Activation):
 
 class ELU(Activation):
     name = "elu"
+    label = "ELU"
     formula = (
         r"\mathrm{ELU}(z) = \begin{cases} z & z > 0 \\ \alpha (e^{z} - 1) & z \le 0 \end{cases}"
     )
@@ -152,6 +159,7 @@ class ELU(Activation):
 
 class Swish(Activation):
     name = "swish"
+    label = "swish (SiLU)"
     formula = r"\mathrm{swish}(z) = z\,\sigma(z)"
     derivative_formula = r"\mathrm{swish}'(z) = \sigma(z) + z\,\sigma(z)(1 - \sigma(z))"
 
@@ -167,6 +175,7 @@ class GELU(Activation):
     """Exact GELU with the Gaussian CDF, as ``torch.nn.functional.gelu`` (no tanh form)."""
 
     name = "gelu"
+    label = "GELU"
     formula = (
         r"\mathrm{GELU}(z) = z\,\Phi(z) = \tfrac{z}{2}\left(1 + \mathrm{erf}(z/\sqrt{2})\right)"
     )
@@ -185,6 +194,7 @@ class Softplus(Activation):
     """``log(1 + e^z)``; like PyTorch (beta=1, threshold=20) it returns ``z`` for z > 20."""
 
     name = "softplus"
+    label = "softplus"
     formula = r"\mathrm{softplus}(z) = \ln(1 + e^{z})"
     derivative_formula = r"\mathrm{softplus}'(z) = \sigma(z)"
 
@@ -198,6 +208,7 @@ class Softplus(Activation):
 
 class Linear(Activation):
     name = "linear"
+    label = "linear"
     formula = r"f(z) = z"
     derivative_formula = r"f'(z) = 1"
 

@@ -252,3 +252,25 @@ def regression_report(y_true, y_pred) -> dict:
     else:
         report["r2"] = float(skm.r2_score(y_true, y_pred))
     return report
+
+
+def operating_point(confusion) -> dict:
+    """Rates of a binary confusion matrix ``[[tn, fp], [fn, tp]]``: one point on the curves.
+
+    Returns
+    -------
+    dict
+        ``fpr`` = fp / (fp + tn) (0 without negatives), ``recall`` = tp / (tp + fn) (0
+        without positives) and ``precision`` = tp / (tp + fp) -- 1 when nothing is flagged,
+        where ``sklearn.metrics.precision_recall_curve`` ends -- so the point lies on the
+        ROC and precision-recall curves of :func:`roc_curve` and :func:`pr_curve`.
+    """
+    matrix = np.asarray(confusion, dtype=np.float64)
+    if matrix.shape != (2, 2):
+        raise ValueError(f"confusion must have shape (2, 2), got {matrix.shape}")
+    (tn, fp), (fn, tp) = matrix
+    return {
+        "fpr": fp / (fp + tn) if fp + tn else 0.0,
+        "recall": tp / (tp + fn) if tp + fn else 0.0,
+        "precision": tp / (tp + fp) if tp + fp else 1.0,
+    }

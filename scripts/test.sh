@@ -14,12 +14,17 @@ fi
 python -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
     -r requirements-dev.txt
 
-# Debian's chromium drives the e2e tests; Playwright's own browser download is not used.
-if [ ! -x /usr/bin/chromium ]; then
-    echo "Installing Debian's chromium for the browser tests..."
+# Debian's chromium drives the e2e tests (Playwright's own browser download is not used);
+# HAProxy fronts the replicas in tests/e2e/test_replicas.py.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing Debian packages for the browser tests: ${missing[*]}"
     "${SUDO[@]}" apt-get update -qq
     "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+        apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+export PATH="$PATH:/usr/sbin"
 
 exec python -m pytest "$@"

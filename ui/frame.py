@@ -11,7 +11,9 @@ Every script (``app.py`` and each ``pages/N_name.py``) calls :func:`page_frame` 
   over two cores made training many times slower under load;
 * freezes everything imported so far out of the garbage collector's view, so the
   collections Python still runs do not walk the libraries' objects on every frame;
-* draws the sidebar navigation with proper labels, and the "about" blurb.
+* draws the sidebar navigation with proper labels, and the "about" blurb;
+* in presenter mode (``?present=1``, or the sidebar toggle) hides the sidebar and enlarges
+  text and the charts' room for a projector, keeping every other setting of the URL.
 """
 
 from __future__ import annotations
@@ -27,6 +29,17 @@ from threadpoolctl import threadpool_limits
 from ui.home import ABOUT, APP_ROOT, HOME_ICON, HOME_SCRIPT, PLAYGROUNDS, TITLE, Playground
 
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+PRESENT_KEY = "present"
+# Presenter mode: no sidebar, the main column uses the whole width of a 1366 px projector,
+# and text is about a fifth larger (Streamlit sizes its text in rem).
+PRESENTER_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
+html { font-size: 19px; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.2rem 1.5rem 2rem; }
+</style>
+"""
 
 HEAVY_MODULES = (
     "numpy",
@@ -107,7 +120,28 @@ def page_frame(playground: Playground | None = None) -> None:
         initial_sidebar_state="expanded",
     )
     warm_up()
+    if presenting():
+        st.html(PRESENTER_CSS)
+        st.button(
+            "Leave presenter mode",
+            icon=":material/close_fullscreen:",
+            key="frame.leave_presenter",
+            on_click=_set_presenting,
+            args=(False,),
+        )
     sidebar_navigation(playground)
+
+
+def presenting() -> bool:
+    """Whether the URL asks for presenter mode (``?present=1``)."""
+    return st.query_params.get(PRESENT_KEY, "").lower() in {"1", "true", "yes", "on"}
+
+
+def _set_presenting(on: bool) -> None:
+    if on:
+        st.query_params[PRESENT_KEY] = "1"
+    elif PRESENT_KEY in st.query_params:
+        del st.query_params[PRESENT_KEY]
 
 
 def sidebar_navigation(current: Playground | None) -> None:
@@ -116,6 +150,14 @@ def sidebar_navigation(current: Playground | None) -> None:
         st.page_link(HOME_SCRIPT, label="Home", icon=HOME_ICON)
         for playground in PLAYGROUNDS:
             st.page_link(playground.script, label=playground.title, icon=playground.icon)
+        st.button(
+            "Presenter mode",
+            icon=":material/co_present:",
+            key="frame.presenter",
+            on_click=_set_presenting,
+            args=(True,),
+            help="Hide the sidebar and enlarge everything for a projector; the link keeps it.",
+        )
         with st.expander("About", icon=":material/info:"):
             st.caption(ABOUT)
 

@@ -25,6 +25,9 @@ from typing import Any
 
 import streamlit as st
 
+FRAME_KEYS = frozenset({"present", "embed", "embed_options"})
+"""Keys every page understands (read by ``ui.frame`` or Streamlit), never reported unknown."""
+
 _TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 _FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
@@ -281,7 +284,8 @@ def bind(schema: UrlSchema, ignore: Sequence[str] = ()) -> dict[str, Any]:
     dict
         The current state of every field, by URL key.
     """
-    query = {key: st.query_params[key] for key in st.query_params if key not in ignore}
+    skipped = FRAME_KEYS | set(ignore)
+    query = {key: st.query_params[key] for key in st.query_params if key not in skipped}
     state, notes = schema.parse(query)
     fresh = [
         item.key for item in schema.fields if schema.widget_key(item.key) not in st.session_state

@@ -1,4 +1,4 @@
-"""Pieces shared by the client-side (Plotly frames) animations."""
+"""Pieces shared by the client-side (Plotly frames) animations: play/pause and slider steps."""
 
 from __future__ import annotations
 
@@ -43,3 +43,23 @@ def play_pause_menu(frame_ms: int, redraw: bool, x: float, pad_top: int) -> dict
             {"label": "❚❚ Pause", "method": "animate", "args": [[None], still]},
         ],
     }
+
+
+def frame_slider_steps(names, redraw: bool) -> list[dict]:
+    """Steps of a ``layout.sliders`` entry that jump straight to the frames ``names``.
+
+    Parameters
+    ----------
+    names : iterable
+        Frame names (each step's label is the same text).
+    redraw : bool
+        Whether Plotly redraws the whole plot for a frame (see :func:`play_pause_menu`).
+    """
+    jump = {
+        "mode": "immediate",
+        "frame": {"duration": 0, "redraw": redraw},
+        "transition": {"duration": 0},
+    }
+    return [
+        {"label": str(name), "method": "animate", "args": [[str(name)], jump]} for name in names
+    ]

@@ -30,18 +30,21 @@ import numpy as np
 
 from core import data
 from core.mlp import MLP
+from core.optimizers import OptimizerSpec
 from core.training import Trainer
 from core.validation import as_rng, check_matrix, lookup
 from lessons import datasets
-from lessons.race.summary import OptimizerSpec
 
 SEED_OPTIMIZERS: dict[str, OptimizerSpec] = {
-    "SGD": OptimizerSpec("sgd", 0.1),
-    "Momentum": OptimizerSpec("momentum", 0.01),
-    "RMSprop": OptimizerSpec("rmsprop", 0.001),
-    "Adam": OptimizerSpec("adam", 0.001),
+    spec.label: spec
+    for spec in (
+        OptimizerSpec("sgd", 0.1),
+        OptimizerSpec("momentum", 0.01),
+        OptimizerSpec("rmsprop", 0.001),
+        OptimizerSpec("adam", 0.001),
+    )
 }
-"""The seed notebook's four optimizers and learning rates."""
+"""The seed notebook's four optimizers and learning rates, by display label."""
 
 DEFAULT_LEARNING_RATES: dict[str, float] = {
     "sgd": 0.1,
@@ -53,6 +56,8 @@ DEFAULT_LEARNING_RATES: dict[str, float] = {
     "adamw": 0.001,
 }
 """Starting learning rate per optimizer name (the seed's where it has one)."""
+DEFAULT_OPTIMIZERS = tuple(spec.name for spec in SEED_OPTIMIZERS.values())
+"""Optimizer names of the seed's race, in its order."""
 
 TARGET_ACCURACY = 0.9
 """Validation accuracy whose first epoch the race reports (the seed's 90 %)."""
@@ -184,6 +189,17 @@ TASKS: dict[str, Callable[..., NetworkTask]] = {
 """Registry: Playground task name -> function building it (keyword options of that function).
 Tables (the seed's yield data) come in through :func:`tabular_task`."""
 
+DATASET_TITLES: dict[str, str] = {
+    "semiconductor": "Semiconductor yield (the seed's data)",
+    **{key: f"Playground: {key}" for key in TASKS},
+}
+"""The datasets a page offers, with their display names; ``semiconductor`` is the seed's."""
+BATCH_SIZES = (8, 16, 32, 64, 128, 256)
+"""Mini-batch sizes a page offers besides the seed's full batch."""
+MAX_EPOCHS, DEFAULT_EPOCHS = 300, 100
+DEFAULT_NOISE, MAX_NOISE = 0.1, 0.5
+"""Noise of a Playground dataset: its default and largest value."""
+
 
 def make_task(name: str, **options) -> NetworkTask:
     """Build the task called ``name`` (a key of :data:`TASKS`) with its own options."""
@@ -295,6 +311,23 @@ def _check_epochs(epochs) -> int:
     return int(epochs)
 
 
+def _record(label: str, spec: OptimizerSpec, trainer: Trainer, target: float) -> OptimizerRun:
+    """What one optimizer's finished trainer has to tell, as an :class:`OptimizerRun`."""
+    history = trainer.history
+    val_accuracy = np.asarray(history["val_accuracy"], dtype=np.float64)
+    return OptimizerRun(
+        label=label,
+        spec=spec,
+        loss=np.asarray(history["loss"], dtype=np.float64),
+        val_loss=np.asarray(history["val_loss"], dtype=np.float64),
+        val_accuracy=val_accuracy,
+        seconds=float(history["seconds"][-1]) if history["seconds"] else 0.0,
+        epochs_to_target=epochs_to_reach(val_accuracy, target),
+        diverged=trainer.diverged,
+        diverged_at=trainer.diverged_at,
+    )
+
+
 def network_race(
     task: NetworkTask,
     specs: Mapping[str, OptimizerSpec] | None = None,
@@ -335,7 +368,7 @@ def network_race(
     n_train = task.X_train.shape[0]
     batch = n_train if batch_size is None else batch_size
     # Build every optimizer first: a bad hyper-parameter fails before any training.
-    optimizer_objects = {label: spec.make() for label, spec in specs.items()}
+    optimizer_objects = {label: spec.build() for label, spec in specs.items()}
     # One integer seed, so every run draws the same initial weights and batch order.
     seed = int(rng) if isinstance(rng, (int, np.integer)) else int(as_rng(rng).integers(2**31))
     initial = MLP(task.sizes, hidden=task.hidden_activation, output="sigmoid", rng=seed)
@@ -361,19 +394,7 @@ def network_race(
             return False
 
         trainer.run_epochs(epochs, callback=report)
-        history = trainer.history
-        val_accuracy = np.asarray(history["val_accuracy"], dtype=np.float64)
-        runs[label] = OptimizerRun(
-            label=label,
-            spec=specs[label],
-            loss=np.asarray(history["loss"], dtype=np.float64),
-            val_loss=np.asarray(history["val_loss"], dtype=np.float64),
-            val_accuracy=val_accuracy,
-            seconds=float(history["seconds"][-1]) if history["seconds"] else 0.0,
-            epochs_to_target=epochs_to_reach(val_accuracy, target_accuracy),
-            diverged=trainer.diverged,
-            diverged_at=trainer.diverged_at,
-        )
+        runs[label] = _record(label, specs[label], trainer, target_accuracy)
         if progress is not None and trainer.diverged:
             progress((index + 1) * epochs / total, f"{label}: diverged")
     return NetworkRaceResult(

@@ -1,17 +1,14 @@
-r"""Two-dimensional test surfaces for the optimizer race, and the race itself.
+r"""Two-dimensional test surfaces for the optimizer race.
 
 Each :class:`Surface` carries its function ``f(x, y)`` and the analytic gradient
 ``grad(x, y) -> (gx, gy)`` written side by side; both accept scalars or NumPy arrays of any
-(matching) shape, so ``f(*np.meshgrid(xs, ys))`` evaluates a whole contour grid.
-
-:func:`race` runs several optimizers from :mod:`core.optimizers` from the same start and
-records their paths. The point is treated exactly like a PyTorch parameter of shape (2,),
-so a path matches ``torch.optim`` step for step.
+(matching) shape, so ``f(*np.meshgrid(xs, ys))`` evaluates a whole contour grid. The race
+itself is in :mod:`lessons.race.racing`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -143,6 +140,8 @@ class Surface:
         Whether contour colours read better on a log scale (values span decades).
     formula : str
         LaTeX of ``f``, without ``$`` delimiters.
+    title : str
+        Display name, the same in every control and heading.
     """
 
     name: str
@@ -154,6 +153,7 @@ class Surface:
     min_value: float | None = None
     log_scale: bool = False
     formula: str = ""
+    title: str = ""
 
 
 SURFACES: dict[str, Surface] = {
@@ -163,6 +163,7 @@ SURFACES: dict[str, Surface] = {
             "rosenbrock",
             _rosenbrock,
             _rosenbrock_grad,
+            title="Rosenbrock (banana valley)",
             bounds=((-2.0, 2.0), (-1.0, 3.0)),
             start=(-1.5, 2.0),
             minima=[(1.0, 1.0)],
@@ -174,6 +175,7 @@ SURFACES: dict[str, Surface] = {
             "beale",
             _beale,
             _beale_grad,
+            title="Beale",
             bounds=((-4.5, 4.5), (-4.5, 4.5)),
             start=(1.0, 1.5),
             minima=[(3.0, 0.5)],
@@ -185,6 +187,7 @@ SURFACES: dict[str, Surface] = {
             "himmelblau",
             _himmelblau,
             _himmelblau_grad,
+            title="Himmelblau (four minima)",
             bounds=((-5.0, 5.0), (-5.0, 5.0)),
             start=(0.0, 0.0),
             # Roots of the gradient to 17 significant digits (Newton in 40-digit arithmetic).
@@ -202,6 +205,7 @@ SURFACES: dict[str, Surface] = {
             "booth",
             _booth,
             _booth_grad,
+            title="Booth",
             bounds=((-10.0, 10.0), (-10.0, 10.0)),
             start=(-8.0, 8.0),
             minima=[(1.0, 3.0)],
@@ -213,6 +217,7 @@ SURFACES: dict[str, Surface] = {
             "saddle",
             _saddle,
             _saddle_grad,
+            title="Saddle x² − y²",
             bounds=((-2.0, 2.0), (-2.0, 2.0)),
             start=(1.5, 0.01),
             minima=[],
@@ -224,6 +229,7 @@ SURFACES: dict[str, Surface] = {
             "quadratic",
             _quadratic,
             _quadratic_grad,
+            title="Ill-conditioned bowl x² + 10y²",
             bounds=((-1.5, 1.5), (-1.5, 1.5)),
             start=(1.0, 1.0),
             minima=[(0.0, 0.0)],
@@ -235,6 +241,7 @@ SURFACES: dict[str, Surface] = {
             "rastrigin",
             _rastrigin,
             _rastrigin_grad,
+            title="Rastrigin (many local minima)",
             bounds=((-5.12, 5.12), (-5.12, 5.12)),
             start=(-3.3, 2.7),
             minima=[(0.0, 0.0)],
@@ -246,6 +253,7 @@ SURFACES: dict[str, Surface] = {
             "ackley",
             _ackley,
             _ackley_grad,
+            title="Ackley (rippled funnel)",
             bounds=((-5.0, 5.0), (-5.0, 5.0)),
             start=(-3.2, 2.6),
             minima=[(0.0, 0.0)],
@@ -260,6 +268,7 @@ SURFACES: dict[str, Surface] = {
             "six_hump_camel",
             _six_hump_camel,
             _six_hump_camel_grad,
+            title="Six-hump camel",
             bounds=((-2.0, 2.0), (-1.0, 1.0)),
             start=(-1.5, 0.8),
             minima=[
@@ -280,163 +289,6 @@ def get(name: str) -> Surface:
     return lookup("surface", name, SURFACES)
 
 
-def _as_surface(surface) -> Surface:
+def as_surface(surface) -> Surface:
+    """``surface`` itself if it is a :class:`Surface`, else the surface of that name."""
     return surface if isinstance(surface, Surface) else get(surface)
-
-
-# ---------------------------------------------------------------------------------------------
-# The race
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RaceResult(Mapping):
-    """Paths of a race; reads like the dict ``label -> path`` and carries more detail.
-
-    ``result[label]`` is the path, an array of shape (k + 1, 2) whose row ``i`` is the
-    position after ``i`` steps; ``k`` is the number of steps taken, ``steps`` unless the
-    optimizer diverged.
-
-    Attributes
-    ----------
-    paths : dict of str -> ndarray of shape (k + 1, 2)
-    losses : dict of str -> ndarray of shape (k + 1,)
-        ``f`` along each path (the loss-vs-step curve). Named ``losses`` because a Mapping
-        already has a ``values()`` method.
-    lrs : dict of str -> ndarray of shape (k_taken,)
-        Learning rate used at each step attempted (``k`` steps, one more if it diverged).
-    diverged_at : dict of str -> int or None
-        Step ``s`` whose result was not finite (a coordinate or ``f`` is inf/NaN): the
-        path then holds the ``s`` finite rows 0..s-1. None if all steps stayed finite.
-    steps : int
-        Steps requested.
-    """
-
-    paths: dict[str, np.ndarray]
-    losses: dict[str, np.ndarray]
-    lrs: dict[str, np.ndarray]
-    diverged_at: dict[str, int | None]
-    steps: int
-
-    def __getitem__(self, label: str) -> np.ndarray:
-        return self.paths[label]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.paths)
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    @property
-    def diverged(self) -> list[str]:
-        """Labels of the optimizers that diverged, in race order."""
-        return [label for label, step in self.diverged_at.items() if step is not None]
-
-
-def race(
-    surface,
-    optimizers: Mapping,
-    start=None,
-    steps: int = 100,
-    schedule: Mapping[str, Callable[[int], float]] | None = None,
-) -> RaceResult:
-    """Run several optimizers on a surface from the same start.
-
-    Each optimizer updates its own point ``p`` (an array of shape (2,), like a PyTorch
-    parameter) with ``optimizer.step([p], [grad f(p)])``. Every optimizer is ``reset()``
-    first; learning rates changed by ``schedule`` are restored afterwards.
-
-    Parameters
-    ----------
-    surface : Surface or str
-    optimizers : mapping of str -> optimizer
-        Label -> object from ``core.optimizers.make`` (``step``, ``reset``, settable ``lr``).
-    start : (x, y), optional
-        Starting point; defaults to ``surface.start``.
-    steps : int, default 100
-        Number of steps, >= 0.
-    schedule : mapping of str -> callable, optional
-        Label -> function ``step -> lr``: before step ``i`` (0-based) ``optimizer.lr`` is set
-        to ``schedule[label](i)``. Labels left out keep their learning rate.
-
-    Returns
-    -------
-    RaceResult
-        ``result[label]`` is the path of shape (k + 1, 2), ``k = steps`` unless the run
-        diverged; ``result.diverged_at[label]`` is the failing step or None.
-    """
-    surface = _as_surface(surface)
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
-    steps = int(steps)
-    start = np.asarray(surface.start if start is None else start, dtype=np.float64)
-    if start.shape != (2,):
-        raise ValueError(f"start must be a point (x, y), got shape {start.shape}")
-    if not (np.isfinite(start).all() and np.isfinite(surface.f(*start))):
-        raise ValueError(f"start {tuple(start)} is not a finite point of {surface.name!r}")
-    schedule = dict(schedule or {})
-    unknown = sorted(set(schedule) - set(optimizers))
-    if unknown:
-        raise ValueError(f"schedule names {unknown[0]!r}, which is not among the optimizers")
-
-    paths, losses, lrs, diverged_at = {}, {}, {}, {}
-    for label, optimizer in optimizers.items():
-        path, loss, used_lrs, failed = _run_one(
-            surface, optimizer, start, steps, schedule.get(label)
-        )
-        paths[label], losses[label], lrs[label], diverged_at[label] = path, loss, used_lrs, failed
-    return RaceResult(paths=paths, losses=losses, lrs=lrs, diverged_at=diverged_at, steps=steps)
-
-
-def _run_one(surface: Surface, optimizer, start: np.ndarray, steps: int, lr_at):
-    """Path, f along it, learning rates and divergence step of one optimizer."""
-    initial_lr = optimizer.lr
-    optimizer.reset()
-    point = start.copy()
-    path = np.empty((steps + 1, 2))
-    loss = np.empty(steps + 1)
-    used_lrs = np.empty(steps)
-    path[0], loss[0] = point, surface.f(*point)
-    failed = None
-    try:
-        # Divergence is detected below, so overflow on the way there is expected.
-        with np.errstate(over="ignore", invalid="ignore"):
-            for i in range(steps):
-                if lr_at is not None:
-                    optimizer.lr = float(lr_at(i))
-                used_lrs[i] = optimizer.lr
-                gx, gy = surface.grad(point[0], point[1])
-                optimizer.step([point], [np.array([gx, gy], dtype=np.float64)])
-                f_point = surface.f(point[0], point[1])
-                if not (np.isfinite(point).all() and np.isfinite(f_point)):
-                    failed = i + 1
-                    break
-                path[i + 1], loss[i + 1] = point, f_point
-    finally:
-        optimizer.lr = initial_lr
-    taken = steps if failed is None else failed - 1
-    return path[: taken + 1], loss[: taken + 1], used_lrs[: taken + (failed is not None)], failed
-
-
-def nearest_minimum_distance(surface, points) -> np.ndarray:
-    """Euclidean distance from each point to the closest listed global minimum.
-
-    Parameters
-    ----------
-    surface : Surface or str
-    points : array_like of shape (..., 2)
-
-    Returns
-    -------
-    ndarray of shape (...)
-        ``inf`` everywhere for a surface without minima (the saddle).
-    """
-    surface = _as_surface(surface)
-    points = np.asarray(points, dtype=np.float64)
-    if points.ndim == 0 or points.shape[-1] != 2:
-        raise ValueError(f"points must have shape (..., 2), got {points.shape}")
-    if not surface.minima:
-        return np.full(points.shape[:-1], np.inf)
-    minima = np.asarray(surface.minima, dtype=np.float64)
-    gaps = points[..., None, :] - minima  # (..., n_minima, 2)
-    return np.sqrt((gaps**2).sum(axis=-1)).min(axis=-1)

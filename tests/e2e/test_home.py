@@ -1,6 +1,7 @@
 """The app in a real browser: home page, sidebar navigation, every page from the sidebar."""
 
 import re
+from urllib.parse import parse_qsl, urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -11,6 +12,7 @@ from tests.e2e.helpers import (
     open_app,
     screenshot,
     wait_for_app,
+    wait_for_plotly,
 )
 from ui.home import PLAYGROUNDS, TITLE
 
@@ -65,3 +67,34 @@ def test_page_opens_from_the_sidebar(page, app_url, playground):
     assert_no_exception(page)
     assert_no_dialog(page)
     expect(page).to_have_title(re.compile(re.escape(playground.title)))
+
+
+def test_presenter_mode_for_a_projector_keeps_the_link(browser, app_url):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        page = context.new_page()
+        open_app(page, app_url, "perceptron?present=1")
+        wait_for_plotly(page)
+        assert_no_exception(page)
+        expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+        main = page.locator('[data-testid="stMainBlockContainer"]')
+        assert main.bounding_box()["width"] > 1250  # the whole projector width
+        size = page.evaluate("() => getComputedStyle(document.documentElement).fontSize")
+        assert float(size.rstrip("px")) >= 19
+        screenshot(page, "presenter_perceptron_1366")
+        settings = {k: v for k, v in parse_qsl(urlparse(page.url).query) if k != "present"}
+
+        page.get_by_role("button", name="Leave presenter mode").click()
+        expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
+        page.wait_for_url(lambda url: "present=" not in url)
+        wait_for_app(page)
+        left = dict(parse_qsl(urlparse(page.url).query))
+        assert {k: left.get(k) for k in settings} == settings
+
+        page.locator('[data-testid="stSidebar"]').get_by_role(
+            "button", name="Presenter mode"
+        ).click()
+        expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+        page.wait_for_url(lambda url: "present=1" in url)
+    finally:
+        context.close()

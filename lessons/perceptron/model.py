@@ -13,9 +13,7 @@ Convention: ``step(0) = 1``, so a point exactly on the boundary counts as class 
 zero initial weights the very first sample is therefore predicted 1.
 
 Samples are visited in the order given (no shuffling), which makes every run reproducible
-and lets a class work the first updates out by hand. :func:`is_linearly_separable` decides
-with a linear program whether any line (hyperplane) can separate the classes — the reason
-the rule never settles on XOR.
+and lets a class work the first updates out by hand.
 """
 
 from __future__ import annotations
@@ -372,13 +370,13 @@ class Perceptron:
 
     def _check_data(self, X, y) -> tuple[np.ndarray, np.ndarray]:
         X = check_matrix(X, "X", n_features=self.n_inputs)
-        return X, _check_binary_labels(y, X.shape[0])
+        return X, check_binary_labels(y, X.shape[0])
 
     def __repr__(self) -> str:
         return f"Perceptron(n_inputs={self.n_inputs}, lr={self.lr}, init={self.init!r})"
 
 
-def _check_binary_labels(y, n_samples: int) -> np.ndarray:
+def check_binary_labels(y, n_samples: int) -> np.ndarray:
     """Return ``y`` as int64 0/1 of shape (n_samples,); anything else is a ValueError.
 
     A single class is accepted: the rule is well defined, the page explains the result.
@@ -394,45 +392,3 @@ def _check_binary_labels(y, n_samples: int) -> np.ndarray:
         bad = y[~np.isin(y, (0, 1))][0]
         raise ValueError(f"y must hold only the labels 0 and 1, found {bad!r}")
     return y.astype(np.int64)
-
-
-def is_linearly_separable(X, y) -> bool:
-    """Whether a hyperplane strictly separates the two classes.
-
-    Solves the feasibility linear program
-
-    .. math:: \\text{find } w, b \\text{ with } s_i\\,(w \\cdot x_i + b) \\ge 1 \\;\\forall i,
-              \\qquad s_i = 2 y_i - 1,
-
-    which has a solution exactly when some ``(w, b)`` puts every point strictly on its own
-    side (rescale any strict separator by its smallest margin). A set with a single class
-    is separable.
-
-    Parameters
-    ----------
-    X : array_like of shape (n_samples, n_features)
-    y : array_like of shape (n_samples,), labels 0/1
-
-    Returns
-    -------
-    bool
-    """
-    from scipy.optimize import linprog
-
-    X = check_matrix(X, "X")
-    y = _check_binary_labels(y, X.shape[0])
-    if np.unique(y).size < 2:
-        return True
-    signs = 2.0 * y - 1.0
-    # Variables (w_1..w_d, b), all free; constraint rows -s_i [x_i, 1] . (w, b) <= -1.
-    A_ub = -signs[:, None] * np.column_stack([X, np.ones(len(y))])
-    result = linprog(
-        c=np.zeros(X.shape[1] + 1),
-        A_ub=A_ub,
-        b_ub=-np.ones(len(y)),
-        bounds=[(None, None)] * (X.shape[1] + 1),
-        method="highs",
-    )
-    if result.status not in (0, 2):  # 0 feasible, 2 infeasible; anything else is a failure
-        raise RuntimeError(f"linear program failed: {result.message}")
-    return result.status == 0
