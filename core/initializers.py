@@ -54,6 +54,16 @@ INITIALIZERS = {
     "he_uniform": he_uniform,
 }
 
+INIT_LABELS = {
+    "xavier": "Xavier (Glorot) uniform",
+    "xavier_normal": "Xavier (Glorot) normal",
+    "he": "He (Kaiming) normal",
+    "he_uniform": "He (Kaiming) uniform",
+    "random": "Random small, N(0, 0.01²)",
+    "zeros": "Zeros (watch symmetry)",
+}
+"""Display name of every initialiser (the same in every control), in menu order."""
+
 
 def initialize(name, fan_in: int, fan_out: int, rng=None, scale: float = 0.01) -> np.ndarray:
     """Draw a (fan_in, fan_out) weight matrix with the initialiser called ``name``."""

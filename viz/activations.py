@@ -2,17 +2,21 @@
 
 Every function is pure: it takes results from :mod:`lessons.activation_study` (keyed by
 activation name) and returns a ``plotly.graph_objects.Figure``. Each activation keeps one
-colour across all figures (:func:`colour`).
+colour across all figures (:func:`colour`) and is named by its display ``label`` from
+:mod:`core.activations`, as in the page's controls.
+
+Figures are assembled from plain dicts (subplots laid out by :func:`subplot_grid`) and
+wrapped without Plotly's per-property validation, which cost more than all the numbers on
+the page; the tests validate every figure's full spec with a normal ``go.Figure(...)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import qualitative
-from plotly.subplots import make_subplots
 
 from core.activations import ACTIVATIONS
 from lessons.activation_study import DerivativeCheck
@@ -25,7 +29,9 @@ COLOURS: dict[str, str] = {
 NUMERICAL_MARKERS = 41
 """About this many numerical-derivative markers are drawn per curve."""
 SATURATION_FILL = "rgba(198, 40, 40, 0.12)"
+THRESHOLD_LINE = {"dash": "dot", "color": "#C62828", "width": 1}
 ROW_HEIGHT = 250
+LEGEND_BELOW = {"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"}
 
 
 def colour(name: str) -> str:
@@ -33,36 +39,94 @@ def colour(name: str) -> str:
     return COLOURS.get(name, "#555555")
 
 
+def label(name: str) -> str:
+    """Display name of activation ``name`` (the name itself outside the registry)."""
+    return ACTIVATIONS[name].label if name in ACTIVATIONS else name
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
+def _axis_names(index: int) -> tuple[str, str]:
+    """``("x", "y")`` for subplot 1, ``("x2", "y2")`` for subplot 2, ..."""
+    suffix = "" if index == 1 else str(index)
+    return f"x{suffix}", f"y{suffix}"
+
+
+def subplot_grid(
+    rows: int, cols: int, titles: Sequence[str], h_spacing: float, v_spacing: float
+) -> dict:
+    """Axes and subplot titles of a ``rows`` x ``cols`` grid, as ``make_subplots`` lays them out.
+
+    Subplot ``(row, col)`` (1-based, row 1 on top) has number ``(row - 1) * cols + col``:
+    axes ``xaxisN``/``yaxisN``, anchored to each other; ``titles`` go in that order.
+    """
+    width = (1 - (cols - 1) * h_spacing) / cols
+    height = (1 - (rows - 1) * v_spacing) / rows
+    layout, annotations = {}, []
+    for index in range(rows * cols):
+        row, col = divmod(index, cols)
+        left, top = col * (width + h_spacing), 1 - row * (height + v_spacing)
+        x, y = _axis_names(index + 1)
+        layout[f"xaxis{x[1:]}"] = {"anchor": y, "domain": [left, left + width]}
+        layout[f"yaxis{y[1:]}"] = {"anchor": x, "domain": [max(top - height, 0.0), top]}
+        if index < len(titles):
+            annotations.append(
+                {
+                    "text": titles[index],
+                    "x": left + width / 2,
+                    "y": top,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "xanchor": "center",
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "font": {"size": 13},
+                }
+            )
+    layout["annotations"] = annotations
+    return layout
+
+
 def _marker_slice(n_points: int) -> slice:
     return slice(None, None, max(1, n_points // (NUMERICAL_MARKERS - 1)))
 
 
-def _curve(name: str, z, values, symbol: str, label: str, legendgroup: str, show: bool):
+def _curve(name: str, z, values, symbol: str, legend: str, group: str, show: bool, axes: int):
     """A solid line of activation ``name``: ``symbol`` is "f" or "f′" in the hover text."""
-    return go.Scatter(
-        x=z,
-        y=values,
-        mode="lines",
-        line={"color": colour(name), "width": 2.5},
-        name=label,
-        legendgroup=legendgroup,
-        showlegend=show,
-        hovertemplate=f"{name}<br>z=%{{x:.3f}}<br>{symbol}=%{{y:.4g}}<extra></extra>",
-    )
+    x, y = _axis_names(axes)
+    return {
+        "type": "scatter",
+        "x": z,
+        "y": values,
+        "xaxis": x,
+        "yaxis": y,
+        "mode": "lines",
+        "line": {"color": colour(name), "width": 2.5},
+        "name": legend,
+        "legendgroup": group,
+        "showlegend": show,
+        "hovertemplate": f"{label(name)}<br>z=%{{x:.3f}}<br>{symbol}=%{{y:.4g}}<extra></extra>",
+    }
 
 
-def _numerical_trace(name: str, check: DerivativeCheck, legendgroup: str, show: bool):
+def _numerical(name: str, check: DerivativeCheck, legend: str, group: str, show: bool, axes: int):
     picks = _marker_slice(len(check.z))
-    return go.Scatter(
-        x=check.z[picks],
-        y=check.numerical[picks],
-        mode="markers",
-        marker={"size": 6, "color": "white", "line": {"width": 1.5, "color": colour(name)}},
-        name=f"{name} f′ numerical",
-        legendgroup=legendgroup,
-        showlegend=show,
-        hovertemplate="z=%{x:.3f}<br>central difference %{y:.6g}<extra></extra>",
-    )
+    x, y = _axis_names(axes)
+    return {
+        "type": "scatter",
+        "x": check.z[picks],
+        "y": check.numerical[picks],
+        "xaxis": x,
+        "yaxis": y,
+        "mode": "markers",
+        "marker": {"size": 6, "color": "white", "line": {"width": 1.5, "color": colour(name)}},
+        "name": legend,
+        "legendgroup": group,
+        "showlegend": show,
+        "hovertemplate": "z=%{x:.3f}<br>central difference %{y:.6g}<extra></extra>",
+    }
 
 
 def comparison_figure(checks: Mapping[str, DerivativeCheck]) -> go.Figure:
@@ -77,38 +141,88 @@ def comparison_figure(checks: Mapping[str, DerivativeCheck]) -> go.Figure:
     -------
     go.Figure
         Per activation three traces: f (left), analytic f' (right), and central-difference
-        markers (right), grouped in the legend by activation.
+        markers (right), grouped in the legend by activation and named by its label.
     """
-    figure = make_subplots(
-        rows=1, cols=2, subplot_titles=("f(z)", "f′(z): lines exact, circles numerical")
-    )
+    data = []
     for name, check in checks.items():
-        figure.add_trace(_curve(name, check.z, check.value, "f", name, name, True), row=1, col=1)
-        figure.add_trace(
-            _curve(name, check.z, check.analytic, "f′", f"{name} f′", name, False), row=1, col=2
-        )
-        figure.add_trace(_numerical_trace(name, check, name, show=False), row=1, col=2)
-    figure.update_xaxes(title_text="z")
-    figure.update_layout(
+        title = label(name)
+        data += [
+            _curve(name, check.z, check.value, "f", title, name, True, 1),
+            _curve(name, check.z, check.analytic, "f′", f"{title} f′", name, False, 2),
+            _numerical(name, check, f"{title} f′ numerical", name, False, 2),
+        ]
+    layout = subplot_grid(1, 2, ("f(z)", "f′(z): lines exact, circles numerical"), 0.1, 0.0)
+    for axis in ("xaxis", "xaxis2"):
+        layout[axis]["title"] = {"text": "z"}
+    layout.update(
         height=400,
         margin={"l": 40, "r": 10, "t": 40, "b": 40},
-        legend={"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"},
+        legend=LEGEND_BELOW,
         hovermode="closest",
     )
-    return figure
+    return _figure(data, layout)
 
 
-def _shade(figure: go.Figure, zones: np.ndarray, row: int, col: int) -> None:
-    for start, stop in zones:
-        figure.add_vrect(
-            x0=start,
-            x1=stop,
-            fillcolor=SATURATION_FILL,
-            line_width=0,
-            layer="below",
-            row=row,
-            col=col,
+def _detail_titles(name: str, check: DerivativeCheck) -> list[str]:
+    skipped = (
+        f" (kink at z = {', '.join(f'{k:g}' for k in check.skipped)} skipped)"
+        if check.skipped
+        else ""
+    )
+    title = label(name)
+    return [
+        f"{title}: f(z)",
+        f"{title}: f′(z) · max |numerical − exact| = {check.max_error:.1e}{skipped}",
+    ]
+
+
+def _detail_shapes(zones: np.ndarray, threshold: float, first_axes: int) -> list[dict]:
+    """Saturation zones shaded in both panels of a row, ±threshold dotted in the f' panel."""
+    shapes = []
+    for axes in (first_axes, first_axes + 1):
+        x, y = _axis_names(axes)
+        shapes += [
+            {
+                "type": "rect",
+                "xref": x,
+                "yref": f"{y} domain",
+                "x0": float(start),
+                "x1": float(stop),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": SATURATION_FILL,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+            for start, stop in zones
+        ]
+    x, y = _axis_names(first_axes + 1)
+    for level in (threshold, -threshold):
+        shapes.append(
+            {
+                "type": "line",
+                "xref": f"{x} domain",
+                "yref": y,
+                "x0": 0,
+                "x1": 1,
+                "y0": level,
+                "y1": level,
+                "line": THRESHOLD_LINE,
+            }
         )
+    return shapes
+
+
+def _saturated_key(threshold: float) -> dict:
+    """A legend entry for the shaded zones (a marker with no data)."""
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "marker": {"size": 12, "symbol": "square", "color": SATURATION_FILL},
+        "name": f"saturated: |f′| < {threshold:g}",
+    }
 
 
 def detail_figure(
@@ -134,56 +248,30 @@ def detail_figure(
         maximum numerical-derivative error.
     """
     names = list(checks)
-    titles = []
-    for name in names:
-        check = checks[name]
-        skipped = (
-            f" (kink at z = {', '.join(f'{k:g}' for k in check.skipped)} skipped)"
-            if check.skipped
-            else ""
-        )
-        titles += [
-            f"{name}: f(z)",
-            f"{name}: f′(z) · max |numerical − exact| = {check.max_error:.1e}{skipped}",
+    titles = [title for name in names for title in _detail_titles(name, checks[name])]
+    layout = subplot_grid(len(names), 2, titles, 0.08, min(0.25 / max(len(names), 1), 0.1))
+    data, shapes = [], []
+    for row, name in enumerate(names):
+        check, first, axes = checks[name], row == 0, 2 * row + 1
+        data += [
+            _curve(name, check.z, check.value, "f", "f", "f", False, axes),
+            _curve(
+                name, check.z, check.analytic, "f′", "exact f′ (formula)", "exact", first, axes + 1
+            ),
+            _numerical(
+                name, check, "numerical f′ (central difference)", "numerical", first, axes + 1
+            ),
         ]
-    figure = make_subplots(
-        rows=len(names),
-        cols=2,
-        subplot_titles=titles,
-        vertical_spacing=min(0.25 / max(len(names), 1), 0.1),
-        horizontal_spacing=0.08,
-    )
-    for row, name in enumerate(names, start=1):
-        check = checks[name]
-        first = row == 1
-        figure.add_trace(_curve(name, check.z, check.value, "f", "f", "f", False), row=row, col=1)
-        exact = _curve(name, check.z, check.analytic, "f′", "exact f′ (formula)", "exact", first)
-        figure.add_trace(exact, row=row, col=2)
-        numerical = _numerical_trace(name, check, "numerical", show=first)
-        numerical.name = "numerical f′ (central difference)"
-        figure.add_trace(numerical, row=row, col=2)
-        for col in (1, 2):
-            _shade(figure, zones[name], row, col)
-        for level in (threshold, -threshold):
-            figure.add_hline(
-                y=level, line={"dash": "dot", "color": "#C62828", "width": 1}, row=row, col=2
-            )
-    figure.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            marker={"size": 12, "symbol": "square", "color": SATURATION_FILL},
-            name=f"saturated: |f′| < {threshold:g}",
-        )
-    )
-    figure.update_xaxes(title_text="z", row=len(names))
-    figure.update_annotations(font_size=13)
+        shapes += _detail_shapes(zones[name], threshold, axes)
+    data.append(_saturated_key(threshold))
+    for axes in (2 * len(names) - 1, 2 * len(names)):
+        layout[f"xaxis{_axis_names(axes)[0][1:]}"]["title"] = {"text": "z"}
     height = ROW_HEIGHT * len(names) + 110
     plot_height = height - 70 - 40
-    figure.update_layout(
+    layout.update(
         height=height,
         margin={"l": 40, "r": 10, "t": 70, "b": 40},
+        shapes=shapes,
         # Above the first row's subplot titles: 30 px over the top of the plotting area.
         legend={
             "orientation": "h",
@@ -193,7 +281,7 @@ def detail_figure(
             "xanchor": "left",
         },
     )
-    return figure
+    return _figure(data, layout)
 
 
 def gradient_products_figure(products: Mapping[str, np.ndarray], model_label: str) -> go.Figure:
@@ -212,33 +300,46 @@ def gradient_products_figure(products: Mapping[str, np.ndarray], model_label: st
         One line per activation; zero products (a log axis cannot show them) become gaps and
         their legend entry says "= 0".
     """
-    figure = go.Figure()
+    data = []
     for name, values in products.items():
         values = np.asarray(values, dtype=np.float64)
-        depth = np.arange(1, len(values) + 1)
-        shown = np.where(values > 0, values, np.nan)
-        label = name if np.any(values > 0) else f"{name} (= 0 at every depth)"
-        figure.add_trace(
-            go.Scatter(
-                x=depth,
-                y=shown,
-                mode="lines+markers",
-                marker={"size": 4},
-                line={"color": colour(name), "width": 2.5},
-                name=label,
-                hovertemplate=f"{name}<br>depth %{{x}}: %{{y:.3g}}<extra></extra>",
-            )
+        title = label(name)
+        data.append(
+            {
+                "type": "scatter",
+                "x": np.arange(1, len(values) + 1),
+                "y": np.where(values > 0, values, np.nan),
+                "mode": "lines+markers",
+                "marker": {"size": 4},
+                "line": {"color": colour(name), "width": 2.5},
+                "name": title if np.any(values > 0) else f"{title} (= 0 at every depth)",
+                "hovertemplate": f"{title}<br>depth %{{x}}: %{{y:.3g}}<extra></extra>",
+            }
         )
-    figure.add_hline(y=1.0, line={"dash": "dot", "color": "#555", "width": 1})
-    figure.update_layout(
-        title={"text": f"Product of |f′| through depth · {model_label}"},
-        height=420,
-        margin={"l": 50, "r": 10, "t": 60, "b": 40},
-        xaxis={"title": "depth d (layers the gradient crosses)"},
-        yaxis={"title": "∏ |f′| (log scale)", "type": "log", "exponentformat": "power"},
-        legend={"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"},
-    )
-    return figure
+    one = {
+        "type": "line",
+        "xref": "x domain",
+        "yref": "y",
+        "x0": 0,
+        "x1": 1,
+        "y0": 1.0,
+        "y1": 1.0,
+        "line": {"dash": "dot", "color": "#555", "width": 1},
+    }
+    layout = {
+        "title": {"text": f"Product of |f′| through depth · {model_label}"},
+        "height": 420,
+        "margin": {"l": 50, "r": 10, "t": 60, "b": 40},
+        "xaxis": {"title": {"text": "depth d (layers the gradient crosses)"}},
+        "yaxis": {
+            "title": {"text": "∏ |f′| (log scale)"},
+            "type": "log",
+            "exponentformat": "power",
+        },
+        "legend": LEGEND_BELOW,
+        "shapes": [one],
+    }
+    return _figure(data, layout)
 
 
 def benchmark_figure(milliseconds: Mapping[str, float], n_values: int, repetitions: int):
@@ -254,29 +355,30 @@ def benchmark_figure(milliseconds: Mapping[str, float], n_values: int, repetitio
     Returns
     -------
     go.Figure
-        One bar trace, bars in the mapping's order, each labelled with its time.
+        One bar trace, bars in the mapping's order (named by their labels), each labelled
+        with its time.
     """
     names = list(milliseconds)
     times = [float(milliseconds[name]) for name in names]
-    figure = go.Figure(
-        go.Bar(
-            x=names,
-            y=times,
-            marker={"color": [colour(name) for name in names]},
-            text=[f"{value:.3g} ms" for value in times],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{x}: %{y:.4g} ms per call<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        title={
-            "text": f"forward(z) on {n_values:,} values · "
-            + ("one call" if repetitions == 1 else f"mean of {repetitions} calls")
+    bars = {
+        "type": "bar",
+        "x": [label(name) for name in names],
+        "y": times,
+        "marker": {"color": [colour(name) for name in names]},
+        "text": [f"{value:.3g} ms" for value in times],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": "%{x}: %{y:.4g} ms per call<extra></extra>",
+    }
+    calls = "one call" if repetitions == 1 else f"mean of {repetitions} calls"
+    layout = {
+        "title": {"text": f"forward(z) on {n_values:,} values · {calls}"},
+        "height": 380,
+        "margin": {"l": 50, "r": 10, "t": 70, "b": 40},
+        "yaxis": {
+            "title": {"text": "ms per call"},
+            "range": [0, 1.18 * max(times, default=1.0) or 1.0],
         },
-        height=380,
-        margin={"l": 50, "r": 10, "t": 70, "b": 40},
-        yaxis={"title": "ms per call", "range": [0, 1.18 * max(times, default=1.0) or 1.0]},
-        showlegend=False,
-    )
-    return figure
+        "showlegend": False,
+    }
+    return _figure([bars], layout)

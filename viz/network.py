@@ -4,28 +4,34 @@ Speed matters here because the drawing is rebuilt several times a second while t
 network trains, and a browser redraws a few big traces much faster than many small ones.
 So the figure has a fixed, small number of traces whatever the network's size:
 
-* one heatmap holding **all** node thumbnails (``lessons.live.grids.NetworkLayout.pack``: NaN
+* one heatmap holding **all** node thumbnails (``lessons.live.layout.NetworkLayout.pack``: NaN
   between them, brick edges from the layout);
-* at most ``2 × len(LINE_WIDTHS)`` line traces for the weights: one per sign and width
-  class, each segment separated by NaN;
-* one invisible marker trace at the middle of every connection, for hover text;
+* ``2 × len(LINE_WIDTHS)`` line traces for the weights: one per sign and width class
+  (empty when no weight falls in it), each segment separated by NaN;
+* one invisible marker trace at the middle of every connection, for hover text (the
+  weight itself is ``customdata``, so the text stays the same while the weights change);
 * one marker trace at the node centres, for hover text (and numbers, when given).
 
 Colours follow the TensorFlow Playground: orange for negative, blue for positive.
 
-The live figures are assembled as plain dicts and wrapped by :func:`fast_figure`, which
-skips Plotly's Python-side property validation: on a 2-core machine that validation cost
-more than training five epochs and computing every picture. The tests validate each
-figure's full spec with a normal ``go.Figure(...)`` instead, so a misspelt property still
-fails there.
+The structure of the figure depends only on the network's shape: the same traces in the
+same order every frame, with only arrays changing (the thumbnails, the line coordinates of
+each width class, the weights behind the hover text). A live chart therefore sends the
+layout once and then only the arrays that changed (``ui.live_chart``).
+
+Figures are plain dicts (``{"data": [...], "layout": {...}}``): Plotly's Python-side
+property validation cost more than training five epochs and computing every picture. The
+tests validate each figure's full spec with ``go.Figure(...)``, so a misspelt property
+still fails there.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import plotly.graph_objects as go
+import functools
 
-from lessons.live.grids import NetworkLayout, connections
+import numpy as np
+
+from lessons.live.layout import Connections, NetworkLayout, connections
 
 NEGATIVE = "#F59322"
 POSITIVE = "#0877BD"
@@ -47,15 +53,8 @@ ROW_HEIGHT = 52
 """Pixels per node row when nodes are not kept square (room for two lines of numbers)."""
 DRAWING_WIDTH = 540
 """Typical width of the drawing in pixels; the default height keeps nodes square at it."""
-"""Figure height per node row (a node plus the gap below it)."""
-
-
-def fast_figure(data: list[dict], layout: dict) -> go.Figure:
-    """A Figure from trace and layout dicts, without Plotly's per-property validation.
-
-    ``layout`` gets the app's font unless it sets one.
-    """
-    return go.Figure(data=data, layout={"font": FONT, **layout}, _validate=False)
+WEIGHT_HOVER = "w = %{customdata:.4g}<br>%{text}<extra></extra>"
+"""Hover text of a weight: its value (``customdata``) above the names it joins."""
 
 
 def width_class(weights) -> np.ndarray:
@@ -94,7 +93,7 @@ def step_labels(inspection, input_names, biases) -> tuple[list[str], list[str], 
 
     Parameters
     ----------
-    inspection : lessons.live.grids.StepInspection
+    inspection : lessons.live.inspection.StepInspection
     input_names : list of str
         One per input feature.
     biases : list of ndarray
@@ -107,7 +106,7 @@ def step_labels(inspection, input_names, biases) -> tuple[list[str], list[str], 
     node_hover : list of str
         ``z``, ``a``, ``δ`` and ``b`` of each neuron.
     edge_hover : list of str
-        ``∂L/∂w`` of each weight (``lessons.live.grids.connections`` order).
+        ``∂L/∂w`` of each weight (``lessons.live.layout.connections`` order).
     """
     node_text, node_hover = [], []
     for name, value in zip(input_names, inspection.inputs, strict=True):
@@ -125,78 +124,16 @@ def step_labels(inspection, input_names, biases) -> tuple[list[str], list[str], 
     return node_text, node_hover, edge_hover
 
 
-def network_figure(
-    layout: NetworkLayout,
-    weights,
-    packed: np.ndarray | None = None,
-    *,
-    column_titles=None,
-    input_labels=None,
-    node_hover=None,
-    node_text=None,
-    edge_hover=None,
-    uirevision: str = "network",
-    height: int | None = None,
-    square_nodes: bool = True,
-) -> go.Figure:
-    """Draw the network.
-
-    Parameters
-    ----------
-    layout : lessons.live.grids.NetworkLayout
-    weights : list of ndarray
-        ``W_l`` of shape (widths[l], widths[l+1]); colour is the sign, width the magnitude.
-    packed : ndarray of shape ``layout.packed_shape``, optional
-        Node pictures on [-1, 1] (``layout.pack``). Without it the nodes are blank squares.
-    column_titles : list of str, optional
-        One heading per column, e.g. ``"Hidden 1<br>4 · tanh"``.
-    input_labels : list of str, optional
-        Name of each input feature, written left of its node.
-    node_hover, node_text : list of str, optional
-        Hover text and on-node text per node, in layout order (column by column, top down).
-    edge_hover : list of str, optional
-        Extra hover line per weight, in :func:`lessons.live.grids.connections` order.
-    uirevision : str
-        Keeps zoom and hover state across refreshes while it stays the same.
-    height : int, optional
-        Pixels; by default the height that fills :data:`DRAWING_WIDTH` pixels of width
-        (square nodes) or :data:`ROW_HEIGHT` pixels per node row.
-    square_nodes : bool
-        Keep nodes square (thumbnails); False lets them stretch to the figure's width,
-        which leaves room for numbers written on them.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-    """
-    data = []
-    if packed is not None:
-        if packed.shape != layout.packed_shape:
-            raise ValueError(f"packed has shape {packed.shape}, expected {layout.packed_shape}")
-        data.append(
-            {
-                "type": "heatmap",
-                "z": packed,
-                "x": layout.x_edges,
-                "y": layout.y_edges,
-                "zmin": -1.0,
-                "zmax": 1.0,
-                "colorscale": DIVERGING,
-                "showscale": False,
-                "hoverinfo": "skip",
-                "name": "node pictures",
-            }
-        )
-    links = connections(layout, weights)
+def _weight_traces(links: Connections) -> list[dict]:
+    """One line trace per sign and width class, always all of them (some may be empty)."""
     classes = width_class(links.weight)
+    traces = []
     for sign, colour in ((-1, NEGATIVE), (1, POSITIVE)):
         chosen_sign = (links.weight < 0) if sign < 0 else (links.weight >= 0)
         for index, line_width in enumerate(LINE_WIDTHS):
             mask = chosen_sign & (classes == index)
-            if not mask.any():
-                continue
             x, y = _segments(links.x0[mask], links.y0[mask], links.x1[mask], links.y1[mask])
-            data.append(
+            traces.append(
                 {
                     "type": "scatter",
                     "x": x,
@@ -209,30 +146,42 @@ def network_figure(
                     "name": f"{'negative' if sign < 0 else 'positive'} weights, class {index}",
                 }
             )
-    names = node_names(layout.widths, input_labels)
-    node_offsets = np.cumsum([0, *layout.widths])
-    hover = []
-    for k in range(links.weight.size):
-        layer = int(links.layer[k])
-        source = names[node_offsets[layer] + int(links.source[k])]
-        target = names[node_offsets[layer + 1] + int(links.target[k])]
-        text = f"w = {links.weight[k]:.4g}<br>{source} → {target}"
-        if edge_hover is not None:
-            text += f"<br>{edge_hover[k]}"
-        hover.append(text)
-    data.append(
-        {
-            "type": "scatter",
-            "x": (links.x0 + links.x1) / 2,
-            "y": (links.y0 + links.y1) / 2,
-            "mode": "markers",
-            "marker": {"size": 9, "color": "rgba(0,0,0,0)"},
-            "hovertext": hover,
-            "hoverinfo": "text",
-            "showlegend": False,
-            "name": "weights",
-        }
-    )
+    return traces
+
+
+@functools.lru_cache(maxsize=64)
+def _edge_names(widths: tuple[int, ...], input_labels: tuple[str, ...] | None) -> list[str]:
+    """``"source → target"`` of every weight, in :func:`connections` order."""
+    names = node_names(widths, input_labels)
+    offsets = np.cumsum([0, *widths])
+    return [
+        f"{names[offsets[layer] + source]} → {names[offsets[layer + 1] + target]}"
+        for layer in range(len(widths) - 1)
+        for source in range(widths[layer])
+        for target in range(widths[layer + 1])
+    ]
+
+
+def _weight_hover(links: Connections, edge_names: list[str], edge_hover) -> dict:
+    """Invisible markers at the middle of every connection; hovering shows the weight."""
+    text = edge_names
+    if edge_hover is not None:
+        text = [f"{name}<br>{extra}" for name, extra in zip(edge_names, edge_hover, strict=True)]
+    return {
+        "type": "scatter",
+        "x": (links.x0 + links.x1) / 2,
+        "y": (links.y0 + links.y1) / 2,
+        "mode": "markers",
+        "marker": {"size": 9, "color": "rgba(0,0,0,0)"},
+        "customdata": links.weight,
+        "text": text,
+        "hovertemplate": WEIGHT_HOVER,
+        "showlegend": False,
+        "name": "weights",
+    }
+
+
+def _node_trace(layout: NetworkLayout, names, node_text, node_hover) -> dict:
     x, y, _, _ = layout.centres()
     nodes = {
         "type": "scatter",
@@ -248,31 +197,53 @@ def network_figure(
     if node_text is not None:
         nodes["text"] = node_text
         nodes["textfont"] = {"size": 10, "color": "#1E2233"}
-    data.append(nodes)
+    return nodes
 
-    annotations = []
-    for column, title in enumerate(column_titles or []):
-        annotations.append(
-            {
-                "x": layout.column_left(column) + 0.5,
-                "y": 0.08,
-                "yanchor": "bottom",
-                "text": title,
-                "showarrow": False,
-                "font": {"size": 11},
-            }
-        )
-    for index, label in enumerate(input_labels or []):
-        annotations.append(
-            {
-                "x": -0.08,
-                "y": layout.node_top(index) - 0.5,
-                "xanchor": "right",
-                "text": label,
-                "showarrow": False,
-                "font": {"size": 12},
-            }
-        )
+
+def _thumbnail_trace(layout: NetworkLayout, packed: np.ndarray) -> dict:
+    if packed.shape != layout.packed_shape:
+        raise ValueError(f"packed has shape {packed.shape}, expected {layout.packed_shape}")
+    return {
+        "type": "heatmap",
+        "z": packed,
+        "x": layout.x_edges,
+        "y": layout.y_edges,
+        "zmin": -1.0,
+        "zmax": 1.0,
+        "colorscale": DIVERGING,
+        "showscale": False,
+        "hoverinfo": "skip",
+        "name": "node pictures",
+    }
+
+
+def _annotations(layout: NetworkLayout, column_titles, input_labels) -> list[dict]:
+    annotations = [
+        {
+            "x": layout.column_left(column) + 0.5,
+            "y": 0.08,
+            "yanchor": "bottom",
+            "text": title,
+            "showarrow": False,
+            "font": {"size": 11},
+        }
+        for column, title in enumerate(column_titles or [])
+    ]
+    annotations += [
+        {
+            "x": -0.08,
+            "y": layout.node_top(index) - 0.5,
+            "xanchor": "right",
+            "text": label,
+            "showarrow": False,
+            "font": {"size": 12},
+        }
+        for index, label in enumerate(input_labels or [])
+    ]
+    return annotations
+
+
+def _figure_layout(layout: NetworkLayout, height, square_nodes, titled, uirevision) -> dict:
     left, right = -1.3, layout.column_left(layout.n_columns - 1) + 1.15
     bottom, top = layout.node_top(layout.n_rows - 1) - 1.2, 0.1
     if height is None and square_nodes:
@@ -280,15 +251,11 @@ def network_figure(
     elif height is None:
         height = ROW_HEIGHT * layout.n_rows + TITLE_SPACE + 10
     hidden_axis = {"visible": False, "automargin": False, "constrain": "domain"}
-    figure_layout = {
+    margin = {"l": 4, "r": 4, "t": TITLE_SPACE if titled else 4, "b": 4, "autoexpand": False}
+    return {
+        "font": FONT,
         "height": height,
-        "margin": {
-            "l": 4,
-            "r": 4,
-            "t": TITLE_SPACE if column_titles else 4,
-            "b": 4,
-            "autoexpand": False,
-        },
+        "margin": margin,
         "xaxis": {**hidden_axis, "range": [left, right]},
         "yaxis": {
             **hidden_axis,
@@ -298,9 +265,64 @@ def network_figure(
         },
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
-        "annotations": annotations,
         "hovermode": "closest",
         "uirevision": uirevision,
         "showlegend": False,
     }
-    return fast_figure(data, figure_layout)
+
+
+def network_figure(
+    layout: NetworkLayout,
+    weights,
+    packed: np.ndarray | None = None,
+    *,
+    column_titles=None,
+    input_labels=None,
+    node_hover=None,
+    node_text=None,
+    edge_hover=None,
+    uirevision: str = "network",
+    height: int | None = None,
+    square_nodes: bool = True,
+) -> dict:
+    """Draw the network.
+
+    Parameters
+    ----------
+    layout : lessons.live.layout.NetworkLayout
+    weights : list of ndarray
+        ``W_l`` of shape (widths[l], widths[l+1]); colour is the sign, width the magnitude.
+    packed : ndarray of shape ``layout.packed_shape``, optional
+        Node pictures on [-1, 1] (``layout.pack``). Without it the nodes are blank squares.
+    column_titles : list of str, optional
+        One heading per column, e.g. ``"Hidden 1<br>4 · tanh"``.
+    input_labels : list of str, optional
+        Name of each input feature, written left of its node.
+    node_hover, node_text : list of str, optional
+        Hover text and on-node text per node, in layout order (column by column, top down).
+    edge_hover : list of str, optional
+        Extra hover line per weight, in :func:`lessons.live.layout.connections` order.
+    uirevision : str
+        Keeps zoom and hover state across refreshes while it stays the same.
+    height : int, optional
+        Pixels; by default the height that fills :data:`DRAWING_WIDTH` pixels of width
+        (square nodes) or :data:`ROW_HEIGHT` pixels per node row.
+    square_nodes : bool
+        Keep nodes square (thumbnails); False lets them stretch to the figure's width,
+        which leaves room for numbers written on them.
+
+    Returns
+    -------
+    dict
+        ``{"data": [...], "layout": {...}}``: the thumbnails heatmap (when ``packed`` is
+        given), ``2 × len(LINE_WIDTHS)`` line traces, the weight hover markers, the nodes.
+    """
+    labels = tuple(input_labels) if input_labels else None
+    links = connections(layout, weights)
+    data = [] if packed is None else [_thumbnail_trace(layout, packed)]
+    data += _weight_traces(links)
+    data.append(_weight_hover(links, _edge_names(tuple(layout.widths), labels), edge_hover))
+    data.append(_node_trace(layout, node_names(layout.widths, labels), node_text, node_hover))
+    figure_layout = _figure_layout(layout, height, square_nodes, bool(column_titles), uirevision)
+    figure_layout["annotations"] = _annotations(layout, column_titles, input_labels)
+    return {"data": data, "layout": figure_layout}

@@ -59,6 +59,11 @@ def assign_colors(labels: Sequence[str], names: Sequence[str] | None = None) -> 
     return colors
 
 
+def spec_colors(specs) -> dict[str, str]:
+    """Label -> colour for ``core.optimizers.OptimizerSpec`` s racing under their labels."""
+    return assign_colors([spec.label for spec in specs], [spec.name for spec in specs])
+
+
 def fill_colors(labels, colors: Mapping[str, str] | None) -> dict[str, str]:
     """``colors`` completed with the fallback palette for labels it lacks."""
     colors = dict(colors or {})

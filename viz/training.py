@@ -1,102 +1,59 @@
-"""Figures of the backprop trainer: decision map, loss and accuracy curves, gradient norms,
-confusion matrix, predicted-versus-true values.
+"""Training curves of the backprop trainer: loss, accuracy and gradient norms per epoch,
+the confusion matrix and predicted-versus-true values.
 
 Pure functions of ``core`` results (arrays and ``core.training.Trainer`` histories) that
-return ``plotly.graph_objects.Figure``. The decision map is one heatmap plus two marker
-traces whatever the dataset, so it can be redrawn several times a second; every figure
-takes a ``uirevision`` so a user's zoom survives the live refreshes.
+return plain figure dicts (``{"data": [...], "layout": {...}}``; Plotly's Python-side
+validation is skipped for speed, the tests validate the specs). Curves of a long run are
+thinned to at most ``max_points`` epochs (:func:`thin`), so a frame stays small however
+long the class has been training; every figure takes a ``uirevision`` so a user's zoom
+survives the live refreshes.
 """
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
-import plotly.graph_objects as go
 
-from lessons.live.grids import MULTICLASS_SHADE
+from viz.network import FONT, POSITIVE
 
-from .network import DIVERGING, NEGATIVE, POSITIVE, fast_figure
-
-CLASS_COLOURS = (NEGATIVE, POSITIVE, "#3BA55C", "#8E44AD", "#D64545", "#17A2B8", "#8C6D31")
-"""Colour of class 0, 1, 2, ...: the Playground's orange and blue first."""
-TRAIN_OUTLINE = "white"
-TEST_OUTLINE = "#1E2233"
 LOSS_COLOURS = {"train": "#4F5BD5", "test": "#E07B28"}
 LAYER_COLOURS = ("#4F5BD5", "#E07B28", "#2E9E5B", "#8E44AD", "#C62828", "#17A2B8", "#8C6D31")
+MAX_POINTS = 600
+"""Most epochs a curve draws; more are thinned evenly (the first and last always kept)."""
+
+# Live charts skip Plotly's automatic margins: each extra layout pass costs a redraw.
+FIXED_AXIS = {"automargin": False}
+LEGEND_ON_TOP = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0}
 
 
-def class_colour(label: int) -> str:
-    """Colour of class ``label`` (the palette repeats after seven classes)."""
-    return CLASS_COLOURS[int(label) % len(CLASS_COLOURS)]
+def margin(left: int, top: int, bottom: int, right: int = 10) -> dict:
+    """Fixed margins in pixels (no automatic expansion)."""
+    return {"l": left, "r": right, "t": top, "b": bottom, "autoexpand": False}
 
 
-def _tint(colour: str, amount: float) -> str:
-    """``colour`` (``#rrggbb``) mixed with white: amount 0 is white, 1 the colour itself."""
-    rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
-    mixed = 255.0 + amount * (rgb - 255.0)
-    return "rgb({:.0f},{:.0f},{:.0f})".format(*mixed)
+def figure(data: list[dict], layout: dict) -> dict:
+    """A figure dict with the app's font."""
+    return {"data": data, "layout": {"font": FONT, **layout}}
 
 
-def class_bands(n_classes: int) -> list:
-    """Colour scale for ``lessons.live.grids.decision_values`` of a k-class output on [0, k].
-
-    Class ``c`` owns ``[c, c + 0.999]``: pale where the network is unsure, strong where it
-    is certain.
-    """
-    if n_classes < 2:
-        raise ValueError(f"need at least two classes, got {n_classes}")
-    scale = []
-    for c in range(n_classes):
-        colour = class_colour(c)
-        scale.append([c / n_classes, _tint(colour, 0.08)])
-        scale.append([(c + MULTICLASS_SHADE) / n_classes, _tint(colour, 0.6)])
-    scale.append([1.0, _tint(class_colour(n_classes - 1), 0.6)])
-    return scale
+def thin(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
+    """Indices of at most ``max_points`` evenly spread items of ``n``, first and last included."""
+    if max_points < 2:
+        raise ValueError(f"max_points must be at least 2, got {max_points}")
+    if n <= max_points:
+        return np.arange(n)
+    return np.unique(np.round(np.linspace(0, n - 1, max_points)).astype(np.intp))
 
 
-BACKGROUND = [
-    [0.0, _tint(NEGATIVE, 0.6)],
-    [0.5, "rgb(250,250,250)"],
-    [1.0, _tint(POSITIVE, 0.6)],
-]
-"""The decision map's colour scale: paler than the points' so they stay visible."""
-
-
-# Heatmap colour range and colour scale for each kind of output.
-def _binary_scale(n_classes):
-    return 0.0, 1.0, BACKGROUND
-
-
-def _regression_scale(n_classes):
-    return -1.0, 1.0, BACKGROUND
-
-
-def _multiclass_scale(n_classes):
-    return 0.0, float(n_classes), class_bands(n_classes)
-
-
-_SCALES = {
-    "binary": _binary_scale,
-    "regression": _regression_scale,
-    "multiclass": _multiclass_scale,
-}
-_VALUE_NAMES = {
-    "binary": "P(class 1)",
-    "regression": "prediction",
-    "multiclass": "class + confidence",
-}
-
-
-def _point_colours(kind: str, y: np.ndarray):
-    """Marker colour settings for targets ``y``."""
-    if kind == "multiclass":
-        return {"color": [class_colour(label) for label in y]}
-    low, high = (0.0, 1.0) if kind == "binary" else (-1.0, 1.0)
-    return {
-        "color": np.asarray(y, dtype=np.float64),
-        "colorscale": DIVERGING,
-        "cmin": low,
-        "cmax": high,
-    }
+def pick(values: list, indices: np.ndarray) -> np.ndarray:
+    """``values[indices]`` of a history list as float64, without converting the whole list."""
+    if indices.size == 0:
+        return np.empty(0)
+    if indices.size == len(values):
+        return np.asarray(values, dtype=np.float64)
+    picked = operator.itemgetter(*indices.tolist())(values)
+    return np.asarray(picked if indices.size > 1 else [picked], dtype=np.float64)
 
 
 def _curve_mode(x) -> str:
@@ -104,121 +61,13 @@ def _curve_mode(x) -> str:
     return "lines" if len(x) > 1 else "markers"
 
 
-def _points(kind, X, y, name, outline) -> dict:
-    return {
-        "type": "scatter",
-        "x": X[:, 0],
-        "y": X[:, 1],
-        "mode": "markers",
-        "name": name,
-        "marker": {"size": 7, "line": {"color": outline, "width": 1.2}, **_point_colours(kind, y)},
-        "customdata": np.asarray(y),
-        "hovertemplate": "x1 %{x:.2f}, x2 %{y:.2f}<br>label %{customdata}<extra>"
-        + name
-        + "</extra>",
-    }
-
-
-# Live charts skip Plotly's automatic margins: each extra layout pass costs a redraw.
-_FIXED_AXIS = {"automargin": False}
-
-
-def _margin(left: int, top: int, bottom: int, right: int = 10) -> dict:
-    """Fixed margins in pixels (no automatic expansion)."""
-    return {"l": left, "r": right, "t": top, "b": bottom, "autoexpand": False}
-
-
-_LEGEND_ON_TOP = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0}
-
-
-def decision_figure(
-    xs: np.ndarray,
-    ys: np.ndarray,
-    values: np.ndarray,
-    kind: str,
-    X_train: np.ndarray,
-    y_train: np.ndarray,
-    X_test: np.ndarray | None = None,
-    y_test: np.ndarray | None = None,
-    n_classes: int = 2,
-    uirevision: str = "decision",
-    height: int = 420,
-) -> go.Figure:
-    """The output over the input plane, with the data points on top.
-
-    Parameters
-    ----------
-    xs, ys : ndarray of shape (r,)
-        Grid cell centres along x1 and x2.
-    values : ndarray of shape (r, r)
-        ``lessons.live.grids.decision_values``, indexed [x2, x1].
-    kind : {"binary", "multiclass", "regression"}
-    X_train, y_train : arrays of shape (n, 2) and (n,)
-        Drawn with a white outline.
-    X_test, y_test : optional, drawn with a dark outline (omit to hide them).
-    n_classes : int
-        Number of classes for ``kind="multiclass"``.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        Traces: the heatmap, training points, test points (when given).
-    """
-    if kind not in _SCALES:
-        raise ValueError(f"unknown kind {kind!r}; choose from {', '.join(_SCALES)}")
-    values = np.asarray(values)
-    if values.shape != (ys.shape[0], xs.shape[0]):
-        raise ValueError(f"values has shape {values.shape}, expected {(ys.shape[0], xs.shape[0])}")
-    zmin, zmax, scale = _SCALES[kind](n_classes)
-    data = [
-        {
-            "type": "heatmap",
-            "x": xs,
-            "y": ys,
-            "z": values,
-            "zmin": zmin,
-            "zmax": zmax,
-            "colorscale": scale,
-            "showscale": kind != "multiclass",
-            "colorbar": {"thickness": 10, "len": 0.8, "title": {"text": _VALUE_NAMES[kind]}},
-            "hovertemplate": "x1 %{x:.2f}, x2 %{y:.2f}<br>"
-            + _VALUE_NAMES[kind]
-            + " %{z:.3f}<extra></extra>",
-            "name": "network output",
-        },
-        _points(kind, X_train, y_train, "training points", TRAIN_OUTLINE),
-    ]
-    if X_test is not None and y_test is not None:
-        data.append(_points(kind, X_test, y_test, "test points", TEST_OUTLINE))
-    half_step = (xs[1] - xs[0]) / 2 if xs.shape[0] > 1 else 0.5
-    layout = {
-        "height": height,
-        "margin": _margin(45, 30, 40),
-        "xaxis": {
-            **_FIXED_AXIS,
-            "title": {"text": "x1"},
-            "range": [float(xs[0] - half_step), float(xs[-1] + half_step)],
-            "constrain": "domain",
-            "zeroline": False,
-        },
-        "yaxis": {
-            **_FIXED_AXIS,
-            "title": {"text": "x2"},
-            "range": [float(ys[0] - half_step), float(ys[-1] + half_step)],
-            "scaleanchor": "x",
-            "constrain": "domain",
-            "zeroline": False,
-        },
-        "legend": _LEGEND_ON_TOP,
-        "uirevision": uirevision,
-        "plot_bgcolor": "white",
-    }
-    return fast_figure(data, layout)
-
-
 def loss_figure(
-    history: dict, diverged_at: dict | None = None, uirevision: str = "loss", height: int = 260
-) -> go.Figure:
+    history: dict,
+    diverged_at: dict | None = None,
+    uirevision: str = "loss",
+    height: int = 260,
+    max_points: int = MAX_POINTS,
+) -> dict:
     """Training and test loss per epoch.
 
     Parameters
@@ -227,13 +76,16 @@ def loss_figure(
         A ``core.training.Trainer`` history (``epoch``, ``loss``, ``val_loss``).
     diverged_at : dict, optional
         ``Trainer.diverged_at``; marks the epoch where training stopped.
+    max_points : int
+        Most epochs drawn (:func:`thin`).
     """
-    epochs = np.asarray(history["epoch"], dtype=np.float64)
+    shown = thin(len(history["epoch"]), max_points)
+    epochs = pick(history["epoch"], shown)
     data = [
         {
             "type": "scatter",
             "x": epochs,
-            "y": np.asarray(history["loss"], dtype=np.float64),
+            "y": pick(history["loss"], shown),
             "mode": _curve_mode(epochs),
             "name": "training loss",
             "line": {"color": LOSS_COLOURS["train"], "width": 2},
@@ -244,7 +96,7 @@ def loss_figure(
             {
                 "type": "scatter",
                 "x": epochs,
-                "y": np.asarray(history["val_loss"], dtype=np.float64),
+                "y": pick(history["val_loss"], shown),
                 "mode": _curve_mode(epochs),
                 "name": "test loss",
                 "line": {"color": LOSS_COLOURS["test"], "width": 2},
@@ -279,21 +131,24 @@ def loss_figure(
         )
     layout = {
         "height": height,
-        "margin": _margin(50, 30, 40),
-        "xaxis": {**_FIXED_AXIS, "title": {"text": "epoch"}, "rangemode": "tozero"},
-        "yaxis": {**_FIXED_AXIS, "title": {"text": "loss"}, "rangemode": "tozero"},
-        "legend": _LEGEND_ON_TOP,
+        "margin": margin(50, 30, 40),
+        "xaxis": {**FIXED_AXIS, "title": {"text": "epoch"}, "rangemode": "tozero"},
+        "yaxis": {**FIXED_AXIS, "title": {"text": "loss"}, "rangemode": "tozero"},
+        "legend": LEGEND_ON_TOP,
         "shapes": shapes,
         "annotations": annotations,
         "uirevision": uirevision,
         "hovermode": "x unified",
     }
-    return fast_figure(data, layout)
+    return figure(data, layout)
 
 
-def accuracy_figure(history: dict, uirevision: str = "accuracy", height: int = 260) -> go.Figure:
+def accuracy_figure(
+    history: dict, uirevision: str = "accuracy", height: int = 260, max_points: int = MAX_POINTS
+) -> dict:
     """Training (mini-batch) and test accuracy per epoch, on [0, 1]."""
-    epochs = np.asarray(history["epoch"], dtype=np.float64)
+    shown = thin(len(history["epoch"]), max_points)
+    epochs = pick(history["epoch"], shown)
     data = []
     for key, name, colour in (
         ("accuracy", "training accuracy", LOSS_COLOURS["train"]),
@@ -304,7 +159,7 @@ def accuracy_figure(history: dict, uirevision: str = "accuracy", height: int = 2
                 {
                     "type": "scatter",
                     "x": epochs,
-                    "y": np.asarray(history[key], dtype=np.float64),
+                    "y": pick(history[key], shown),
                     "mode": _curve_mode(epochs),
                     "name": name,
                     "line": {"color": colour, "width": 2},
@@ -312,24 +167,29 @@ def accuracy_figure(history: dict, uirevision: str = "accuracy", height: int = 2
             )
     layout = {
         "height": height,
-        "margin": _margin(50, 30, 40),
-        "xaxis": {**_FIXED_AXIS, "title": {"text": "epoch"}, "rangemode": "tozero"},
+        "margin": margin(50, 30, 40),
+        "xaxis": {**FIXED_AXIS, "title": {"text": "epoch"}, "rangemode": "tozero"},
         "yaxis": {
-            **_FIXED_AXIS,
+            **FIXED_AXIS,
             "title": {"text": "accuracy"},
             "range": [0, 1.02],
             "tickformat": ".0%",
         },
-        "legend": _LEGEND_ON_TOP,
+        "legend": LEGEND_ON_TOP,
         "uirevision": uirevision,
         "hovermode": "x unified",
     }
-    return fast_figure(data, layout)
+    return figure(data, layout)
 
 
 def gradient_norm_figure(
-    epochs, grad_norms, layer_names=None, uirevision: str = "gradients", height: int = 280
-) -> go.Figure:
+    epochs,
+    grad_norms,
+    layer_names=None,
+    uirevision: str = "gradients",
+    height: int = 280,
+    max_points: int = MAX_POINTS,
+) -> dict:
     r"""Norm of each layer's weight gradient :math:`\lVert\partial L/\partial W_l\rVert` per epoch.
 
     A log scale shows vanishing (norms of the first layers falling far below the last) and
@@ -341,9 +201,12 @@ def gradient_norm_figure(
     grad_norms : array of shape (n_epochs, n_layers)
         ``Trainer.history["grad_norms"]``.
     layer_names : list of str, optional
+    max_points : int
+        Most epochs drawn (:func:`thin`).
     """
-    epochs = np.asarray(epochs, dtype=np.float64)
-    norms = np.asarray(grad_norms, dtype=np.float64)
+    shown = thin(len(epochs), max_points)
+    epochs = pick(list(epochs), shown)
+    norms = np.asarray([grad_norms[i] for i in shown.tolist()], dtype=np.float64)
     # no finished epoch yet (e.g. divergence in the first one): an empty chart, not an error
     width = len(layer_names or ()) if norms.size == 0 else -1
     norms = norms.reshape(epochs.shape[0], width)
@@ -367,10 +230,10 @@ def gradient_norm_figure(
         )
     layout = {
         "height": height,
-        "margin": _margin(60, 10, 40),
-        "xaxis": {**_FIXED_AXIS, "title": {"text": "epoch"}},
+        "margin": margin(60, 10, 40),
+        "xaxis": {**FIXED_AXIS, "title": {"text": "epoch"}},
         "yaxis": {
-            **_FIXED_AXIS,
+            **FIXED_AXIS,
             "title": {"text": "‖∂L/∂W‖"},
             "type": "log",
             "exponentformat": "power",
@@ -387,10 +250,10 @@ def gradient_norm_figure(
         "uirevision": uirevision,
         "hovermode": "x unified",
     }
-    return fast_figure(data, layout)
+    return figure(data, layout)
 
 
-def confusion_figure(confusion, labels, height: int = 300) -> go.Figure:
+def confusion_figure(confusion, labels, height: int = 300) -> dict:
     """Confusion matrix: rows are the true class, columns the predicted one; counts written in.
 
     Parameters
@@ -421,19 +284,19 @@ def confusion_figure(confusion, labels, height: int = 300) -> go.Figure:
     ]
     layout = {
         "height": height,
-        "margin": _margin(60, 10, 50),
-        "xaxis": {**_FIXED_AXIS, "title": {"text": "predicted class"}, "type": "category"},
+        "margin": margin(60, 10, 50),
+        "xaxis": {**FIXED_AXIS, "title": {"text": "predicted class"}, "type": "category"},
         "yaxis": {
-            **_FIXED_AXIS,
+            **FIXED_AXIS,
             "title": {"text": "true class"},
             "type": "category",
             "autorange": "reversed",
         },
     }
-    return fast_figure(data, layout)
+    return figure(data, layout)
 
 
-def prediction_figure(y_true, y_pred, height: int = 300) -> go.Figure:
+def prediction_figure(y_true, y_pred, height: int = 300) -> dict:
     """Predicted against true values of a regression, with the line y = x."""
     y_true = np.asarray(y_true, dtype=np.float64)
     y_pred = np.asarray(y_pred, dtype=np.float64).reshape(y_true.shape)
@@ -459,9 +322,9 @@ def prediction_figure(y_true, y_pred, height: int = 300) -> go.Figure:
     ]
     layout = {
         "height": height,
-        "margin": _margin(50, 10, 40),
-        "xaxis": {**_FIXED_AXIS, "title": {"text": "true value"}},
-        "yaxis": {**_FIXED_AXIS, "title": {"text": "predicted value"}},
+        "margin": margin(50, 10, 40),
+        "xaxis": {**FIXED_AXIS, "title": {"text": "true value"}},
+        "yaxis": {**FIXED_AXIS, "title": {"text": "predicted value"}},
         "showlegend": False,
     }
-    return fast_figure(data, layout)
+    return figure(data, layout)

@@ -3,7 +3,8 @@
 :class:`Architecture` holds the hidden layer widths, activation, initialiser, optimizer
 (a :class:`core.optimizers.OptimizerSpec`), batch size, epochs and regularisation. Its
 defaults are the seed notebook's network (20 -> 64 -> 32 -> 1, ReLU, He, Adam 1e-3) and
-the one statement of the defaults: the command line reads its own from here.
+the one statement of the defaults, with the validation share and the recall target:
+the command line reads its own from here.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ from core.initializers import INITIALIZERS
 from core.mlp import MLP
 from core.optimizers import OptimizerSpec
 
+#: Share of rows held out for validation.
+VALIDATION_FRACTION = 0.2
+#: Recall on FAIL that the suggested threshold aims for (the seed asks for > 85 %).
+DEFAULT_TARGET_RECALL = 0.85
+
 #: Display names of the initialisers the page and the seed's experiment name.
 INIT_LABELS = {
     "random": "Random N(0, 0.01²)",
@@ -31,13 +37,14 @@ def init_label(name: str) -> str:
     return INIT_LABELS.get(name, name)
 
 
-def parse_hidden(text: str) -> tuple[int, ...]:
+def parse_hidden(text: str, max_layers: int | None = None, max_width: int | None = None):
     """Hidden layer widths from text: '64, 32' -> (64, 32); '' -> () (no hidden layer).
 
     Raises
     ------
     ValueError
-        When a part is not a positive whole number.
+        When a part is not a positive whole number, or there are more than ``max_layers``
+        widths or one above ``max_width``.
     """
     parts = [part.strip() for part in str(text).split(",") if part.strip()]
     try:
@@ -48,7 +55,16 @@ def parse_hidden(text: str) -> tuple[int, ...]:
         raise ValueError(
             f"expected comma-separated positive layer widths such as 64,32, got {text!r}"
         )
+    if max_layers is not None and len(widths) > max_layers:
+        raise ValueError(f"at most {max_layers} hidden layers, got {len(widths)}")
+    if max_width is not None and max(widths, default=0) > max_width:
+        raise ValueError(f"at most {max_width} units per layer, got {max(widths)}")
     return widths
+
+
+def format_hidden(widths) -> str:
+    """The text :func:`parse_hidden` reads back: (64, 32) -> '64,32'."""
+    return ",".join(str(int(width)) for width in widths)
 
 
 def _positive_integer(value) -> bool:

@@ -311,8 +311,7 @@ def parse_frame(data: bytes, layout: CsvLayout) -> pd.DataFrame:
         raise _parser_error(error, layout.delimiter) from error
     if frame.shape[0] == 0:
         raise DataError(
-            f"The file has a header ({len(names)} columns: {name_list(names, 5)}) "
-            "but no data rows."
+            f"The file has a header ({len(names)} columns: {name_list(names, 5)}) but no data rows."
         )
     if layout.decimal == ",":
         _dot_decimals(frame, skip=text_columns)

@@ -27,6 +27,7 @@ and reported separately.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -242,3 +243,68 @@ def check(ref: dict, raw: np.ndarray, feature_names) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=list(DRIFT_COLUMNS))
     table = table.sort_values("PSI", ascending=False, na_position="first", kind="stable")
     return table.reset_index(drop=True)
+
+
+#: Flagged features a summary names before "and N more".
+NAMED_FEATURES = 8
+
+
+@dataclass(frozen=True)
+class DriftSummary:
+    """What a drift table means, in words (see :func:`summarise`).
+
+    Attributes
+    ----------
+    level : {"unknown", "too few", "stable", "drifted"}
+        No reference to compare with; too few rows to judge; nothing moved; features moved.
+    message : str
+    caption : str
+        How to read the chart of the table ('' when there is nothing to chart).
+    """
+
+    level: str
+    message: str
+    caption: str = ""
+
+
+def summarise(table: pd.DataFrame | None, n_train: int) -> DriftSummary:
+    """Summarise a :func:`check` table of new rows against ``n_train`` training rows.
+
+    ``table`` None means the model carries no drift reference.
+    """
+    if table is None:
+        return DriftSummary(
+            "unknown",
+            "This model file carries no training distribution, so drift cannot be checked.",
+        )
+    n_new = int(table["rows used"].max())
+    if n_new < MIN_ROWS:
+        return DriftSummary(
+            "too few",
+            f"Drift is judged from {MIN_ROWS} values per feature on; this file has {n_new}, "
+            "too few to tell a real shift from chance.",
+        )
+    moderate, major = DRIFT_BANDS[0][0], DRIFT_BANDS[1][0]
+    caption = (
+        f"Dotted lines at {moderate:g} (moderate) and {major:g} (major shift). Sampling alone "
+        f"moves the PSI too: with {n_new:,} rows against {n_train:,} training rows it stays "
+        f"below {noise_limit(n_new, max(n_train, 1)):.3f} in 99 files out of 100, so only "
+        "features above both are flagged."
+    )
+    flagged = table[table["flag"]]
+    if flagged.empty:
+        return DriftSummary(
+            "stable",
+            f"No feature has moved: every population stability index is below {moderate:g}.",
+            caption,
+        )
+    named = ", ".join(
+        f"{row.feature} ({row.status})" for row in flagged.head(NAMED_FEATURES).itertuples()
+    )
+    more = len(flagged) - NAMED_FEATURES
+    return DriftSummary(
+        "drifted",
+        f"{len(flagged)} feature(s) flagged: {named}{f' and {more} more' if more > 0 else ''}. "
+        "The model is scoring data unlike its training data; treat these scores with care.",
+        caption,
+    )

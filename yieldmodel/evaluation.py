@@ -26,7 +26,7 @@ THRESHOLD_STEP = 0.01
 
 @dataclass(frozen=True)
 class ChanceCheck:
-    """Is the model better than guessing?
+    r"""Is the model better than guessing?
 
     Under the null hypothesis that scores are unrelated to the label, the ROC-AUC (the
     Mann-Whitney statistic divided by :math:`n_0 n_1`) has mean 0.5 and standard error

@@ -176,4 +176,3 @@ def load(source) -> Pipeline:
         )
     except (ValueError, TypeError) as error:
         raise ModelFormatError(f"The model file is inconsistent: {error}") from error
-

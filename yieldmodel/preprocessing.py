@@ -74,8 +74,8 @@ def _feature_lines(choice: FeatureChoice, n_rows: int) -> list[str]:
         by_reason.setdefault(reason, []).append(name)
     lines = [f"Features: {len(features):,} numeric columns."]
     lines += [f"Left out ({reason}): {name_list(names)}." for reason, names in by_reason.items()]
-    text = [(name, int(choice.numeric.text[name].sum())) for name in features]
-    text = [(name, count) for name, count in text if count]
+    text_masks = choice.numeric.text
+    text = [(name, int(text_masks[name].sum())) for name in features if name in text_masks]
     if text:
         shown = ", ".join(f"{name!r} ({count})" for name, count in text[:10])
         more = f" and {len(text) - 10} more columns" if len(text) > 10 else ""
@@ -164,11 +164,16 @@ class Preprocessor:
         return len(self.feature_names)
 
     @property
+    def minority_share(self) -> float | None:
+        """Share of the smaller class in the training label (None without a label)."""
+        if not self.class_counts:
+            return None
+        return min(self.class_counts) / sum(self.class_counts)
+
+    @property
     def imbalanced(self) -> bool:
         """True when the smaller class of the training label is under IMBALANCE_FRACTION."""
-        if not self.class_counts:
-            return False
-        return min(self.class_counts) / sum(self.class_counts) < IMBALANCE_FRACTION
+        return self.class_counts is not None and self.minority_share < IMBALANCE_FRACTION
 
     def fit(self, df: pd.DataFrame, label: str | None = None) -> Preprocessor:
         """Learn features, medians, means and scales from the training rows ``df``.
@@ -192,9 +197,10 @@ class Preprocessor:
         label_state, label_lines = self._label_state(df, label)
         choice = choose_features(df, label_state["label_name"], self.include, self.exclude)
         if not choice.features:
+            reasons = list(choice.dropped.items())[:12]
             raise DataError(
                 "No usable numeric feature columns are left. "
-                + " ".join(f"{name!r}: {reason}." for name, reason in list(choice.dropped.items())[:12])
+                + " ".join(f"{name!r}: {reason}." for name, reason in reasons)
             )
         self.medians, self.means, self.scales = _statistics(choice.values)
         vars(self).update(label_state)

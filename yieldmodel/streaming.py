@@ -4,23 +4,23 @@
 whole; it flows through in groups of about ``block_bytes`` of text:
 
 1. :func:`sniff_layout` reads only the first lines and hands them to
-   :func:`yieldmodel.tabular.read_csv`, so the delimiter, the decimal comma, the encoding, the
-   'sep=' hint, duplicate names and the empty / header-only / binary checks are exactly
-   those of the page's upload.
+   :func:`yieldmodel.csv_reading.sniff_layout` and ``parse_frame``, so the delimiter, the
+   decimal comma, the encoding, the 'sep=' hint, duplicate names and the empty /
+   header-only / binary checks are exactly those of the page's upload.
 2. ``pyarrow.csv.open_csv`` streams the rest in record batches, every column as text, so
    that columns the model does not read (lot, wafer, die X/Y, part ID, ...) reach the
    output unchanged (leading zeros, spacing and all).
-3. Per group, the feature columns become numbers (:func:`feature_values`) and
-   :meth:`yieldmodel.model_io.Pipeline.score` validates, imputes, standardises and runs the
+3. Per group, the feature columns become numbers (:func:`yieldmodel.arrow_cells.feature_values`) and
+   :meth:`yieldmodel.pipeline.Pipeline.score` validates, imputes, standardises and runs the
    float32 forward pass -- the same code as the page, with ``first_row`` set so that
    messages name rows of the whole file. The groups'
-   :class:`~yieldmodel.tabular.ValidationReport` objects are combined with ``merged``.
+   :class:`~yieldmodel.validation.ValidationReport` objects are combined with ``merged``.
 4. The group plus ``fail_probability`` and ``prediction`` (FAIL / PASS, empty for a row
    that cannot be scored) is appended to the output by ``pyarrow.csv`` on a writer
-   thread, while the next group is read and scored.
+   thread (:mod:`yieldmodel.csv_writing`), while the next group is read and scored.
 
 Files the streaming reader cannot parse (rows with missing fields, UTF-16, bytes that are
-not UTF-8 after the first lines, ...) are read whole by :func:`yieldmodel.tabular.read_csv`
+not UTF-8 after the first lines, ...) are read whole by :func:`yieldmodel.csv_reading.read_csv`
 instead when they are at most :data:`IN_MEMORY_MAX_BYTES`; it copes with more and
 explains what it cannot. On that path text columns still pass through unchanged, but
 numeric columns are written back by pandas (``2372`` may come back as ``2372.0``).
@@ -31,24 +31,27 @@ run leaves no half-written file.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from threadpoolctl import threadpool_limits
 
-from yieldmodel.model_io import Pipeline
-from yieldmodel.tabular import SEP_HINT, DataError, ValidationReport, read_csv, validate_for_scoring
+from yieldmodel import csv_reading
+from yieldmodel.arrow_cells import decorated, feature_values, features_frame
+from yieldmodel.csv_reading import CsvLayout, parse_frame, read_csv
+from yieldmodel.csv_writing import BatchWriter, Destination, header_bytes
+from yieldmodel.messages import DataError
+from yieldmodel.pipeline import Pipeline
+from yieldmodel.scoring import PREDICTION_COLUMN, PROBABILITY_COLUMN, output_names, pass_fail
+from yieldmodel.validation import ValidationReport, validate_for_scoring
+
+__all__ = ["FileLayout", "ScoredFile", "feature_values", "score_csv", "sniff_layout"]
 
 #: Bytes of CSV text the reader parses at a time; it reads a dozen or more blocks ahead.
 READ_BLOCK_BYTES = 1 << 20
@@ -63,76 +66,22 @@ MAX_SNIFF_BYTES = 64 << 20
 IN_MEMORY_MAX_BYTES = 256 << 20
 #: Rows per call of Pipeline.score on the in-memory path.
 IN_MEMORY_CHUNK_ROWS = 1 << 16
-
-#: Columns appended to a scored file (renamed with a suffix if the file has them already).
-PROBABILITY_COLUMN = "fail_probability"
-PREDICTION_COLUMN = "prediction"
-#: Text of the prediction column; a row that cannot be scored gets UNSCORED_TEXT.
-FAIL_TEXT, PASS_TEXT, UNSCORED_TEXT = "FAIL", "PASS", ""
-
-# fmt: off
-#: Cells that mean "empty" in a numeric column: pandas.read_csv's default NA strings.
-NA_STRINGS = (
-    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
-)
-# fmt: on
-_NA_SET = pa.array(NA_STRINGS, type=pa.string())
-# '3,25' -> '3.25' (only cells that are a number with a decimal comma, as yieldmodel.tabular).
-_COMMA_DECIMAL = r"^(\s*[+-]?\d+),(\d+(?:[eE][+-]?\d+)?\s*)$"
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
-def free_name(name: str, taken) -> str:
-    """``name``, or ``name_model``, ``name_model2``, ... -- the first not in ``taken``."""
-    taken = set(map(str, taken))
-    candidate, suffix = name, 1
-    while candidate in taken:
-        candidate = f"{name}_model" if suffix == 1 else f"{name}_model{suffix}"
-        suffix += 1
-    return candidate
-
-
-def output_names(columns) -> tuple[str, str]:
-    """Names of the probability and prediction columns added to a table with ``columns``."""
-    probability = free_name(PROBABILITY_COLUMN, columns)
-    return probability, free_name(PREDICTION_COLUMN, [*columns, probability])
-
-
-# --------------------------------------------------------------------------------------
-# Layout: what yieldmodel.tabular.read_csv decides from the first lines
-# --------------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
-class CsvLayout:
-    """How a CSV file is laid out, learnt from its first lines.
+class FileLayout(CsvLayout):
+    """A :class:`~yieldmodel.csv_reading.CsvLayout` plus what the first lines held.
 
     Attributes
     ----------
-    columns : list of str
-        Column names as :func:`yieldmodel.tabular.read_csv` names them (stripped; blank names
-        become 'Unnamed: i').
-    delimiter, decimal, encoding : str
-        As decided by :func:`yieldmodel.tabular.read_csv`.
-    skip_lines : int
-        Physical lines before the first data row: blank lines, Excel's 'sep=' hint and
-        the header.
-    notes : list of str
-        The reader's notes for the user.
     head : pandas.DataFrame
-        The first rows as :func:`yieldmodel.tabular.read_csv` reads them (at least one).
+        The first rows as :func:`yieldmodel.csv_reading.read_csv` reads them (at least one).
     size : int
         File size in bytes.
     """
 
-    columns: list[str]
-    delimiter: str
-    decimal: str
-    encoding: str
-    skip_lines: int
-    notes: list[str]
-    head: pd.DataFrame = field(repr=False)
+    head: pd.DataFrame = field(default=None, repr=False)
     size: int = 0
 
 
@@ -144,30 +93,8 @@ def _complete_lines(data: bytes, at_end: bool) -> bytes:
     return data[: cut + 1] if cut >= 0 else b""
 
 
-def sniff_layout(path) -> CsvLayout:
-    """Learn delimiter, decimal mark, encoding and column names from the first lines.
-
-    Reads :data:`SNIFF_BYTES` (more when a single row is longer) and parses them with
-    :func:`yieldmodel.tabular.read_csv`, which also refuses an empty file, a header without
-    rows, duplicate column names and binary files.
-
-    Parameters
-    ----------
-    path : str or path-like
-
-    Returns
-    -------
-    CsvLayout
-
-    Raises
-    ------
-    DataError
-        Whatever :func:`yieldmodel.tabular.read_csv` refuses, or a first row longer than
-        :data:`MAX_SNIFF_BYTES`.
-    OSError
-        When the file cannot be opened.
-    """
-    size = os.path.getsize(path)
+def _first_lines(path) -> bytes:
+    """The first complete lines of ``path``: the header, a 'sep=' line and a data row."""
     length = SNIFF_BYTES
     with open(path, "rb") as handle:
         while True:
@@ -177,71 +104,43 @@ def sniff_layout(path) -> CsvLayout:
             prefix = _complete_lines(data, at_end)
             # The header, a possible 'sep=' line and a data row; blank lines do not count.
             if at_end or sum(bool(line.strip()) for line in _LINE_BREAK.split(prefix)) >= 3:
-                break
+                return prefix
             if length >= MAX_SNIFF_BYTES:
                 raise DataError(
                     f"The first rows of the file are longer than {MAX_SNIFF_BYTES >> 20} MB; "
                     "is it really a CSV table?"
                 )
             length *= 2
-    parsed = read_csv(prefix)
-    text_lines = [line.decode(parsed.encoding, errors="replace") for line in prefix.splitlines()]
-    blank = next((i for i, line in enumerate(text_lines) if line.strip()), len(text_lines))
-    hint = blank < len(text_lines) and SEP_HINT.match(text_lines[blank].lstrip("\ufeff"))
-    return CsvLayout(
-        columns=[str(name) for name in parsed.frame.columns],
-        delimiter=parsed.delimiter,
-        decimal=parsed.decimal,
-        encoding=parsed.encoding,
-        skip_lines=blank + bool(hint) + 1,
-        notes=list(parsed.notes),
-        head=parsed.frame,
-        size=size,
-    )
 
 
-# --------------------------------------------------------------------------------------
-# Text cells -> numbers
-# --------------------------------------------------------------------------------------
+def sniff_layout(path) -> FileLayout:
+    """Learn delimiter, decimal mark, encoding and column names from the first lines.
 
-
-def feature_values(column: pa.Array, decimal: str = ".") -> np.ndarray:
-    """One feature column of a group of rows as numbers, for :meth:`Pipeline.score`.
+    Reads :data:`SNIFF_BYTES` (more when a single row is longer) and parses them with
+    :func:`yieldmodel.csv_reading.sniff_layout` and ``parse_frame``, which also refuse an
+    empty file, a header without rows, duplicate column names and binary files.
 
     Parameters
     ----------
-    column : pyarrow string Array or ChunkedArray of shape (n_rows,)
-        The cells as text.
-    decimal : {".", ","}
-        Decimal mark of the file.
+    path : str or path-like
 
     Returns
     -------
-    ndarray of shape (n_rows,)
-        float64 (NaN where empty) when every cell is a number, an empty string or one of
-        pandas' NA strings (:data:`NA_STRINGS`). Otherwise an object array of the cells,
-        ``None`` where empty, so that :mod:`yieldmodel.tabular` finds and reports the text
-        cells exactly as it does for an upload.
+    FileLayout
+
+    Raises
+    ------
+    DataError
+        Whatever :func:`yieldmodel.csv_reading.read_csv` refuses, or a first row longer
+        than :data:`MAX_SNIFF_BYTES`.
+    OSError
+        When the file cannot be opened.
     """
-    if decimal == ",":
-        column = pc.replace_substring_regex(column, _COMMA_DECIMAL, r"\1.\2")
-    try:
-        return pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
-    except pa.ArrowInvalid:
-        pass  # empty cells, NA strings, surrounding spaces or text
-    cells = pc.utf8_trim_whitespace(column)
-    cells = pc.if_else(pc.is_in(cells, value_set=_NA_SET), pa.scalar(None, pa.string()), cells)
-    try:
-        return pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
-    except pa.ArrowInvalid:
-        return cells.to_numpy(zero_copy_only=False)
-
-
-def _features_frame(table: pa.Table, names: list[str], decimal: str) -> pd.DataFrame:
-    """The feature columns of ``table`` as a DataFrame for :meth:`Pipeline.score`."""
-    return pd.DataFrame(
-        {name: feature_values(table.column(name), decimal) for name in names}, copy=False
-    )
+    size = os.path.getsize(path)
+    prefix = _first_lines(path)
+    layout = csv_reading.sniff_layout(prefix)
+    fields = {item.name: getattr(layout, item.name) for item in dataclasses.fields(CsvLayout)}
+    return FileLayout(**fields, head=parse_frame(prefix, layout), size=size)
 
 
 # --------------------------------------------------------------------------------------
@@ -313,87 +212,6 @@ class ScoredFile:
 
 
 # --------------------------------------------------------------------------------------
-# Writing
-# --------------------------------------------------------------------------------------
-
-
-def _header_bytes(names, delimiter: str) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerow(names)
-    return buffer.getvalue().encode("utf-8")
-
-
-class _BatchWriter:
-    """Append tables to a file as CSV rows, on a background thread.
-
-    Cells are written without quotes where possible; a table with a cell that needs them
-    (a delimiter, quote or line break inside) is written with every text cell quoted.
-    At most one table waits to be written, so memory stays bounded.
-    """
-
-    def __init__(self, handle, delimiter: str):
-        self.handle = handle
-        self.plain = pa_csv.WriteOptions(
-            include_header=False, delimiter=delimiter, quoting_style="none"
-        )
-        self.quoted = pa_csv.WriteOptions(
-            include_header=False, delimiter=delimiter, quoting_style="needed"
-        )
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csv-writer")
-        self.pending = None
-
-    def _write(self, table: pa.Table) -> None:
-        sink = pa.BufferOutputStream()
-        try:
-            pa_csv.write_csv(table, sink, self.plain)
-        except pa.ArrowInvalid:  # a cell needs quotes; the buffer is discarded
-            sink = pa.BufferOutputStream()
-            pa_csv.write_csv(table, sink, self.quoted)
-        self.handle.write(sink.getvalue())
-
-    def write(self, table: pa.Table) -> None:
-        self.wait()
-        self.pending = self.pool.submit(self._write, table)
-
-    def wait(self) -> None:
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            pending.result()
-
-    def close(self) -> None:
-        try:
-            self.wait()
-        finally:
-            self.pool.shutdown(wait=True)
-
-
-class _Destination:
-    """A temporary file beside ``path``, renamed to ``path`` by :meth:`commit`."""
-
-    def __init__(self, path):
-        self.path = Path(path)
-        self.temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.partial")
-        self.handle = None
-
-    def open(self):
-        self.discard()
-        try:
-            self.handle = open(self.temporary, "wb")
-        except OSError as error:  # name the file the user asked for, not the temporary one
-            raise OSError(error.errno, error.strerror, str(self.path)) from error
-        return self.handle
-
-    def commit(self) -> None:
-        self.handle.close()
-        os.replace(self.temporary, self.path)
-
-    def discard(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
-        self.temporary.unlink(missing_ok=True)
-
-
-# --------------------------------------------------------------------------------------
 # Scoring
 # --------------------------------------------------------------------------------------
 
@@ -410,7 +228,7 @@ def _arrow_encoding(encoding: str) -> str:
     return "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
 
 
-def _open_stream(path, layout: CsvLayout):
+def _open_stream(path, layout: FileLayout):
     return pa_csv.open_csv(
         path,
         read_options=pa_csv.ReadOptions(
@@ -428,7 +246,7 @@ def _open_stream(path, layout: CsvLayout):
     )
 
 
-def _groups(path, layout: CsvLayout, group_bytes: int):
+def _groups(path, layout: FileLayout, group_bytes: int):
     """Tables of consecutive rows, each about ``group_bytes`` of text (the last smaller).
 
     The reader parses small blocks (its read-ahead holds a dozen or more of them); they
@@ -453,26 +271,14 @@ def _groups(path, layout: CsvLayout, group_bytes: int):
         raise _StreamFailed(str(error), rows_read) from error
 
 
-def _decorated(proba: np.ndarray, fails: np.ndarray, decimal: str) -> list[pa.Array]:
-    """The probability and prediction columns of a group (null where unscored)."""
-    unscored = np.isnan(proba)
-    probability = pa.array(proba, mask=unscored)
-    if decimal == ",":
-        probability = pc.replace_substring(pc.cast(probability, pa.string()), ".", ",")
-    prediction = pc.if_else(
-        pa.array(fails, mask=unscored), pa.scalar(FAIL_TEXT), pa.scalar(PASS_TEXT)
-    )
-    return [probability, prediction]
-
-
 def _stream(pipeline, path, layout, destination, result, group_bytes, dtype) -> tuple:
     """Score ``path`` group by group into ``destination``; return the added column names."""
     names = pipeline.feature_names
     columns = output_names(layout.columns)
     passthrough = [name for name in layout.columns if name not in set(names)]
     handle = destination.open()
-    handle.write(_header_bytes([*layout.columns, *columns], layout.delimiter))
-    writer = _BatchWriter(handle, layout.delimiter)
+    handle.write(header_bytes([*layout.columns, *columns], layout.delimiter))
+    writer = BatchWriter(handle, layout.delimiter)
     first_row = 1
     # The reader's and the writer's threads keep the other core busy; a second BLAS
     # thread for these small matrix products would only contend with them.
@@ -480,14 +286,14 @@ def _stream(pipeline, path, layout, destination, result, group_bytes, dtype) -> 
         try:
             for group in _groups(path, layout, group_bytes):
                 proba, report = pipeline.score(
-                    _features_frame(group, names, layout.decimal),
+                    features_frame(group, names, layout.decimal),
                     dtype=dtype,
                     first_row=first_row,
                 )
                 if first_row == 1:
                     report.passthrough_columns = passthrough
                 fails = result.add(proba, report)
-                for name, column in zip(columns, _decorated(proba, fails, layout.decimal)):
+                for name, column in zip(columns, decorated(proba, fails, layout.decimal)):
                     group = group.append_column(name, column)
                 writer.write(group)
                 first_row += group.num_rows
@@ -497,22 +303,19 @@ def _stream(pipeline, path, layout, destination, result, group_bytes, dtype) -> 
 
 
 def _in_memory(pipeline, path, destination, result, dtype) -> tuple[tuple, list[str]]:
-    """Read ``path`` whole with yieldmodel.tabular.read_csv and score it in chunks."""
+    """Read ``path`` whole with yieldmodel.csv_reading.read_csv and score it in chunks."""
     data = read_csv(path)
     frame = data.frame
     proba = np.empty(frame.shape[0], dtype=dtype)
-    fails = np.zeros(frame.shape[0], dtype=bool)
     for start in range(0, frame.shape[0], IN_MEMORY_CHUNK_ROWS):
         stop = start + IN_MEMORY_CHUNK_ROWS
         chunk_proba, report = pipeline.score(
             frame.iloc[start:stop], dtype=dtype, first_row=start + 1
         )
         proba[start:stop] = chunk_proba
-        fails[start:stop] = result.add(chunk_proba, report)
+        result.add(chunk_proba, report)
     columns = output_names(frame.columns)
-    labels = np.where(fails, FAIL_TEXT, PASS_TEXT).astype(object)
-    labels[np.isnan(proba)] = UNSCORED_TEXT
-    out = frame.assign(**{columns[0]: proba, columns[1]: labels})
+    out = frame.assign(**{columns[0]: proba, columns[1]: pass_fail(proba, result.threshold)})
     handle = destination.open()
     out.to_csv(handle, sep=data.delimiter, decimal=data.decimal, index=False, lineterminator="\n")
     return columns, data.notes
@@ -535,7 +338,7 @@ def score_csv(
 
     Parameters
     ----------
-    pipeline : yieldmodel.model_io.Pipeline
+    pipeline : yieldmodel.pipeline.Pipeline
     source : str or path-like
         A CSV file; feature columns are matched by name in any order.
     destination : str or path-like
@@ -576,7 +379,7 @@ def score_csv(
     if pipeline.model.dtype != dtype:
         pipeline = dataclasses.replace(pipeline, model=pipeline.model.astype(dtype))
 
-    destination = _Destination(destination)
+    destination = Destination(destination)
     result = ScoredFile(threshold)
     try:
         if layout.encoding == "utf-16":

@@ -17,23 +17,24 @@ the wall time, the first epoch at which validation accuracy reaches 90 % and whe
 run diverged. A TensorFlow-Playground 2-D dataset and mini-batches can replace the seed's
 data and full batches. Every optimizer starts from a copy of one network and shuffles its
 mini-batches in the same order, so the optimizer is the only difference between runs.
+The data come from :mod:`lessons.race.network_tasks`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 
-from core import data
 from core.mlp import MLP
 from core.optimizers import OptimizerSpec
 from core.training import Trainer
-from core.validation import as_rng, check_matrix, lookup
-from lessons import datasets
+from core.validation import as_rng
+from lessons.race.network_tasks import NetworkTask
+from lessons.race.racing import labelled
 
 SEED_OPTIMIZERS: dict[str, OptimizerSpec] = {
     spec.label: spec
@@ -61,149 +62,23 @@ DEFAULT_OPTIMIZERS = tuple(spec.name for spec in SEED_OPTIMIZERS.values())
 
 TARGET_ACCURACY = 0.9
 """Validation accuracy whose first epoch the race reports (the seed's 90 %)."""
-
-
-@dataclass(frozen=True)
-class NetworkTask:
-    """Standardised training and validation data plus the network that suits them.
-
-    Attributes
-    ----------
-    name : str
-        ``"semiconductor"`` or a binary Playground dataset name.
-    X_train : ndarray of shape (n_train, n_features)
-    y_train : ndarray of shape (n_train,), labels 0/1
-    X_val : ndarray of shape (n_val, n_features)
-    y_val : ndarray of shape (n_val,), labels 0/1
-    hidden_sizes : tuple of int
-        Widths of the hidden layers.
-    hidden_activation : str
-        Activation of every hidden layer.
-    description : str
-        One line for the page.
-    """
-
-    name: str
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_val: np.ndarray
-    y_val: np.ndarray
-    hidden_sizes: tuple[int, ...]
-    hidden_activation: str
-    description: str
-
-    @property
-    def sizes(self) -> list[int]:
-        """Layer widths from input to the single sigmoid output, e.g. [20, 64, 32, 1]."""
-        return [self.X_train.shape[1], *self.hidden_sizes, 1]
-
-
-def _standardise(X_train: np.ndarray, X_val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Scale both parts with the training rows' mean and standard deviation."""
-    mean = X_train.mean(axis=0)
-    std = X_train.std(axis=0)
-    std = np.where(std > 0, std, 1.0)
-    return (X_train - mean) / std, (X_val - mean) / std
-
-
-def tabular_task(name: str, X, y, rng=42, val_ratio: float = 0.2) -> NetworkTask:
-    """A table of numeric columns -> pass (0) / fail (1), on the seed's 64-32 ReLU network.
-
-    Parameters
-    ----------
-    name : str
-        What the data is, e.g. ``"semiconductor"`` (the seed's yield data, from
-        ``yieldmodel.seed_data.semiconductor_arrays``).
-    X : array_like of shape (n_samples, n_features)
-    y : array_like of shape (n_samples,), labels 0/1
-    rng : int or Generator, default 42
-        Split seed (42 reproduces the seed).
-    val_ratio : float, default 0.2
-        Share of rows held out for validation (stratified).
-    """
-    X = check_matrix(X)
-    X_train, X_val, y_train, y_val = data.train_test_split(X, y, 1.0 - val_ratio, rng=rng)
-    X_train, X_val = _standardise(X_train, X_val)
-    return NetworkTask(
-        name,
-        X_train,
-        y_train,
-        X_val,
-        y_val,
-        hidden_sizes=(64, 32),
-        hidden_activation="relu",
-        description=(
-            f"{name.capitalize()}: {len(y_train)} training and {len(y_val)} validation rows, "
-            f"{X.shape[1]} standardised columns, label fail = 1"
-        ),
-    )
-
-
-def playground_task(
-    name: str = "circle", n: int = 400, noise: float = 0.1, rng=0, val_ratio: float = 0.5
-) -> NetworkTask:
-    """A binary TensorFlow-Playground dataset on a small tanh network 2→8→8→1.
-
-    Parameters
-    ----------
-    name : str
-        A binary dataset of ``lessons.datasets.PLAYGROUND``: circle, xor, gauss, spiral.
-    n : int, default 400
-        Points in total.
-    noise : float, default 0.1
-        The Playground's noise fraction, in [0, 0.5].
-    rng : int or Generator, default 0
-    val_ratio : float, default 0.5
-        Share held out for validation (the Playground's default split).
-    """
-    if datasets.dataset_kind(name) != "binary":
-        binary = [key for key, spec in datasets.PLAYGROUND.items() if spec.kind == "binary"]
-        raise ValueError(
-            f"the network race needs a binary dataset; {name!r} is "
-            f"{datasets.dataset_kind(name)}. Choose one of: {', '.join(binary)}"
-        )
-    generator = as_rng(rng)
-    X, y = datasets.playground(name, n=n, noise=noise, rng=generator)
-    X_train, X_val, y_train, y_val = data.train_test_split(X, y, 1.0 - val_ratio, rng=generator)
-    X_train, X_val = _standardise(X_train, X_val)
-    return NetworkTask(
-        name,
-        X_train,
-        y_train,
-        X_val,
-        y_val,
-        hidden_sizes=(8, 8),
-        hidden_activation="tanh",
-        description=(
-            f"Playground {name!r}: {len(y_train)} training and {len(y_val)} validation points "
-            f"(noise {noise:.0%})"
-        ),
-    )
-
-
-TASKS: dict[str, Callable[..., NetworkTask]] = {
-    key: partial(playground_task, key)
-    for key, spec in datasets.PLAYGROUND.items()
-    if spec.kind == "binary"
-}
-"""Registry: Playground task name -> function building it (keyword options of that function).
-Tables (the seed's yield data) come in through :func:`tabular_task`."""
-
-DATASET_TITLES: dict[str, str] = {
-    "semiconductor": "Semiconductor yield (the seed's data)",
-    **{key: f"Playground: {key}" for key in TASKS},
-}
-"""The datasets a page offers, with their display names; ``semiconductor`` is the seed's."""
 BATCH_SIZES = (8, 16, 32, 64, 128, 256)
 """Mini-batch sizes a page offers besides the seed's full batch."""
 MAX_EPOCHS, DEFAULT_EPOCHS = 300, 100
-DEFAULT_NOISE, MAX_NOISE = 0.1, 0.5
-"""Noise of a Playground dataset: its default and largest value."""
 
 
-def make_task(name: str, **options) -> NetworkTask:
-    """Build the task called ``name`` (a key of :data:`TASKS`) with its own options."""
-    return lookup("network task", name, TASKS)(**options)
+class NetworkSetup(NamedTuple):
+    """A network race in plain, hashable values: what a page chooses and caches on.
+
+    ``noise`` only matters for Playground datasets; ``batch_size`` None is the full batch;
+    ``specs`` race under their display labels.
+    """
+
+    dataset: str
+    noise: float
+    epochs: int
+    batch_size: int | None
+    specs: tuple[OptimizerSpec, ...]
 
 
 @dataclass(frozen=True)
@@ -330,7 +205,7 @@ def _record(label: str, spec: OptimizerSpec, trainer: Trainer, target: float) ->
 
 def network_race(
     task: NetworkTask,
-    specs: Mapping[str, OptimizerSpec] | None = None,
+    specs: Mapping[str, OptimizerSpec] | Sequence[OptimizerSpec] | None = None,
     epochs: int = 100,
     batch_size: int | None = None,
     rng=0,
@@ -343,8 +218,9 @@ def network_race(
     ----------
     task : NetworkTask
         From :func:`make_task`, :func:`tabular_task` or :func:`playground_task`.
-    specs : mapping of str -> OptimizerSpec, optional
-        Label -> optimizer; defaults to :data:`SEED_OPTIMIZERS`.
+    specs : mapping of str -> OptimizerSpec, or sequence of OptimizerSpec, optional
+        Label -> optimizer, or specs raced under their display labels; defaults to
+        :data:`SEED_OPTIMIZERS`.
     epochs : int, default 100
     batch_size : int, optional
         Rows per update; None (default) trains full-batch like the seed.
@@ -359,7 +235,7 @@ def network_race(
     -------
     NetworkRaceResult
     """
-    specs = SEED_OPTIMIZERS if specs is None else specs
+    specs = SEED_OPTIMIZERS if specs is None else labelled(specs)
     if not specs:
         raise ValueError("choose at least one optimizer to race")
     epochs = _check_epochs(epochs)

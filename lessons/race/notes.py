@@ -118,3 +118,8 @@ def diverged_in_network(label: str, reason: str) -> str:
         f"**{label} diverged**: {reason}. Its curves stop at the last finite epoch; try a "
         "smaller learning rate."
     )
+
+
+def choose_optimizers(action: str) -> str:
+    """Message for an empty optimizer selection; ``action`` is e.g. "start the race"."""
+    return f"Choose at least one optimizer in the sidebar to {action}."

@@ -5,19 +5,21 @@ r"""The optimizer race on a 2-D surface: several optimizers, one start, their pa
 parameter of shape (2,), so a path matches ``torch.optim`` step for step.
 :func:`run_race` does the same from plain, hashable descriptions
 (:class:`core.optimizers.OptimizerSpec` and a ``core.schedules`` schedule), which is what a
-page caches on.
+page caches on; :class:`RaceSetup` bundles those values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from core import schedules
 from core.optimizers import OptimizerSpec
 from lessons.race.surfaces import Surface, as_surface
+
 
 @dataclass(frozen=True)
 class RaceResult(Mapping):
@@ -172,9 +174,16 @@ def nearest_minimum_distance(surface, points) -> np.ndarray:
     return np.sqrt((gaps**2).sum(axis=-1)).min(axis=-1)
 
 
+def labelled(specs: Mapping[str, OptimizerSpec] | Sequence[OptimizerSpec]) -> dict:
+    """Label -> spec: a mapping as it is, a sequence under each optimizer's display label."""
+    if isinstance(specs, Mapping):
+        return dict(specs)
+    return {spec.label: spec for spec in specs}
+
+
 def run_race(
     surface,
-    specs: Mapping[str, OptimizerSpec],
+    specs: Mapping[str, OptimizerSpec] | Sequence[OptimizerSpec],
     start=None,
     steps: int = 100,
     schedule: tuple[str, Mapping] | None = None,
@@ -184,14 +193,16 @@ def run_race(
     Parameters
     ----------
     surface : Surface or str
-    specs : mapping of str -> OptimizerSpec
-        Label -> optimizer; the labels name the paths in the result.
+    specs : mapping of str -> OptimizerSpec, or sequence of OptimizerSpec
+        Label -> optimizer (the labels name the paths in the result); a sequence races
+        under the optimizers' display labels (see :func:`labelled`).
     start : (x, y), optional
         Start point; the surface's default start when omitted.
     steps : int, default 100
     schedule : (name, kwargs), optional
         A ``core.schedules`` schedule applied to every optimizer, each starting from its
-        own ``lr``; ``None`` or ``"constant"`` keeps every learning rate fixed.
+        own ``lr``; ``None`` or ``"constant"`` keeps every learning rate fixed. ``kwargs``
+        is a mapping or a sequence of (key, value) pairs.
 
     Returns
     -------
@@ -199,11 +210,38 @@ def run_race(
         See :func:`race`: paths of shape (k + 1, 2), losses, learning rates used, and the
         step at which each optimizer diverged.
     """
+    specs = labelled(specs)
     if not specs:
         raise ValueError("choose at least one optimizer to race")
     optimizer_objects = {label: spec.build() for label, spec in specs.items()}
     lr_at = None
     if schedule is not None and schedule[0] != "constant":
-        name, kwargs = schedule
+        name, kwargs = schedule[0], dict(schedule[1])
         lr_at = {label: schedules.make(name, spec.lr, **kwargs) for label, spec in specs.items()}
     return race(as_surface(surface), optimizer_objects, start, steps, schedule=lr_at)
+
+
+class RaceSetup(NamedTuple):
+    """A surface race in plain, hashable values: what a page chooses and caches on.
+
+    Attributes
+    ----------
+    surface : str
+        Surface name.
+    specs : tuple of OptimizerSpec
+        The racing optimizers, labelled by their display labels.
+    start : (x, y)
+    steps : int
+    schedule : (name, ((key, value), ...))
+        A ``core.schedules`` schedule and its keyword arguments as sorted pairs.
+    """
+
+    surface: str
+    specs: tuple[OptimizerSpec, ...]
+    start: tuple[float, float]
+    steps: int
+    schedule: tuple[str, tuple] = ("constant", ())
+
+    def run(self) -> RaceResult:
+        """The race (see :func:`run_race`)."""
+        return run_race(self.surface, self.specs, self.start, self.steps, self.schedule)

@@ -17,7 +17,7 @@ import numpy as np
 
 from lessons.race import surfaces
 from lessons.race.network_race import NetworkRaceResult
-from lessons.race.racing import RaceResult
+from lessons.race.racing import RaceResult, nearest_minimum_distance
 
 
 def steps_to_tolerance(losses, min_value: float | None, tolerance: float) -> int | None:
@@ -76,9 +76,7 @@ def summarize(surface, result: RaceResult, tolerance: float = 1e-4) -> list[dict
                 "loss": float(losses[-1]),
                 "gap": None if surface.min_value is None else float(losses[-1] - surface.min_value),
                 "distance": (
-                    float(surfaces.nearest_minimum_distance(surface, final))
-                    if surface.minima
-                    else None
+                    float(nearest_minimum_distance(surface, final)) if surface.minima else None
                 ),
                 "steps_to_tolerance": steps_to_tolerance(losses, surface.min_value, tolerance),
                 "steps_taken": len(path) - 1,

@@ -6,11 +6,15 @@ import math
 import re
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from core.activations import ACTIVATIONS
+from lessons.activation_study import explorer
 from tests.app import pages
 from tests.app.pages import assert_ok
+from tests.app.test_perceptron_page import page_schema
 
 PAGE = "pages/2_activations.py"
 
@@ -45,7 +49,7 @@ def all_markdown(at: AppTest) -> str:
 def test_page_opens_with_sigmoid_tanh_relu():
     at = open_page()
     assert at.title[0].value == "Activations"
-    assert at.multiselect(key="ac_names").value == ["sigmoid", "tanh", "relu"]
+    assert at.multiselect(key="ac.act").value == ["sigmoid", "tanh", "relu"]
     table = properties(at)
     assert table.index.tolist() == ["sigmoid", "tanh", "ReLU"]
     assert table.loc["sigmoid", "range"] == "(0, 1)"
@@ -62,10 +66,10 @@ def test_page_opens_with_sigmoid_tanh_relu():
 def test_every_activation_is_selectable_alone_and_together():
     at = open_page()
     for name in ACTIVATIONS:
-        at.multiselect(key="ac_names").set_value([name]).run()
+        at.multiselect(key="ac.act").set_value([name]).run()
         assert_ok(at)
         assert len(properties(at)) == 1
-    at.multiselect(key="ac_names").set_value(list(ACTIVATIONS)).run()
+    at.multiselect(key="ac.act").set_value(list(ACTIVATIONS)).run()
     assert_ok(at)
     assert len(properties(at)) == len(ACTIVATIONS)
     detail = charts(at)["ac_detail"]
@@ -77,8 +81,8 @@ def test_alpha_sliders_change_the_computed_properties():
     table = properties(at)
     assert table.loc["Leaky ReLU", "range"] == "(−∞, ∞)"
     assert table.loc["ELU", "range"] == "(−1, ∞)"
-    at.slider(key="ac_leaky_relu_alpha").set_value(0.0).run()
-    at.slider(key="ac_elu_alpha").set_value(2.0).run()
+    at.slider(key="ac.alpha_leaky_relu").set_value(0.0).run()
+    at.slider(key="ac.alpha_elu").set_value(2.0).run()
     table = properties(at)
     assert table.loc["Leaky ReLU", "range"] == "[0, ∞)"
     assert table.loc["Leaky ReLU", "dead zone (f′ = 0)"] == "z ≤ 0"
@@ -89,22 +93,22 @@ def test_alpha_sliders_change_the_computed_properties():
 
 def test_threshold_and_range_move_the_saturation_zones():
     at = open_page({"act": "sigmoid"})
-    at.select_slider(key="ac_threshold").set_value(0.01).run()
+    at.select_slider(key="ac.threshold").set_value(0.01).run()
     # sigma'(z) = 0.01 at |z| = logit((1 + sqrt(0.96)) / 2) = 4.585
     edge = math.log((1 + math.sqrt(0.96)) / (1 - math.sqrt(0.96)))
     match = re.search(
         r"\*\*sigmoid\*\*: \$\|f'\| < 0.01\$ on \[-6.00, (-[\d.]+)\]", all_markdown(at)
     )
     assert match and abs(float(match.group(1)) + edge) < 0.02
-    at.slider(key="ac_xrange").set_value((-2.0, 2.0)).run()
+    at.slider(key="ac.xrange").set_value((-2.0, 2.0)).run()
     assert "**sigmoid**: $|f'| < 0.01$ on none" in all_markdown(at)
 
 
 def test_fixed_pre_activation_changes_the_depth_products():
     at = open_page({"act": "sigmoid"})
     assert "After 50 layers: sigmoid $" in all_markdown(at)
-    at.radio(key="ac_grad_model").set_value("fixed").run()
-    at.slider(key="ac_z0").set_value(2.0).run()
+    at.radio(key="ac.grad").set_value("fixed").run()
+    at.slider(key="ac.z0").set_value(2.0).run()
     s = 1 / (1 + math.exp(-2.0))
     expected = (s * (1 - s)) ** 50
     mantissa, exponent = f"{expected:.1e}".split("e")
@@ -116,7 +120,7 @@ def test_fixed_pre_activation_changes_the_depth_products():
 
 def test_empty_selection_asks_for_an_activation():
     at = open_page()
-    at.multiselect(key="ac_names").set_value([]).run()
+    at.multiselect(key="ac.act").set_value([]).run()
     assert_ok(at)
     assert "Choose at least one activation" in at.warning[0].value
     assert charts(at) == {}
@@ -128,11 +132,11 @@ def test_speed_benchmark_runs_on_demand_and_is_kept():
     at.button(key="ac_bench").click().run()
     assert_ok(at)
     bars = charts(at)["ac_speed"]["data"][0]
-    assert bars["x"] == ["relu", "linear"]
+    assert bars["x"] == ["ReLU", "linear"]  # display labels, as in the controls
     assert np.all(values(bars["y"]) >= 0)
-    at.select_slider(key="ac_threshold").set_value(0.1).run()  # unrelated change: still shown
+    at.select_slider(key="ac.threshold").set_value(0.1).run()  # unrelated change: still shown
     assert "ac_speed" in charts(at)
-    at.multiselect(key="ac_names").set_value(["relu"]).run()  # new selection: run again
+    at.multiselect(key="ac.act").set_value(["relu"]).run()  # new selection: run again
     assert "ac_speed" not in charts(at)
 
 
@@ -146,18 +150,89 @@ def test_url_sets_up_the_page():
         "z0": "-1.5",
     }
     at = open_page(query)
-    assert at.multiselect(key="ac_names").value == ["elu", "gelu"]
-    assert at.slider(key="ac_elu_alpha").value == 0.5
-    assert at.slider(key="ac_xrange").value == (-3.0, 4.0)
-    assert at.select_slider(key="ac_threshold").value == 0.01
-    assert at.radio(key="ac_grad_model").value == "fixed"
-    assert at.slider(key="ac_z0").value == -1.5
+    assert at.multiselect(key="ac.act").value == ["elu", "gelu"]
+    assert at.slider(key="ac.alpha_elu").value == 0.5
+    assert at.slider(key="ac.xrange").value == (-3.0, 4.0)
+    assert at.select_slider(key="ac.threshold").value == 0.01
+    assert at.radio(key="ac.grad").value == "fixed"
+    assert at.slider(key="ac.z0").value == -1.5
     grid = values(charts(at)["ac_compare"]["data"][0]["x"])
     assert (grid[0], grid[-1]) == (-3.0, 4.0)
 
 
-def test_bad_url_values_fall_back_to_defaults():
-    at = open_page({"act": "sigmoid,bogus", "xrange": "5,-5", "threshold": "7", "alpha_elu": "99"})
-    assert at.multiselect(key="ac_names").value == ["sigmoid", "tanh", "relu"]
-    assert at.slider(key="ac_xrange").value == (-6.0, 6.0)
-    assert at.select_slider(key="ac_threshold").value == 0.05
+def test_bad_url_values_fall_back_to_defaults_with_a_note():
+    query = {"act": "sigmoid,bogus", "xrange": "5,-5", "threshold": "7", "alpha_elu": "99"}
+    at = open_page({**query, "reps": "3", "extra": "1"})
+    assert at.multiselect(key="ac.act").value == ["sigmoid", "tanh", "relu"]
+    assert at.slider(key="ac.xrange").value == (-6.0, 6.0)
+    assert at.select_slider(key="ac.threshold").value == 0.05
+    assert at.segmented_control(key="ac.reps").value == 100
+    note = at.warning[0].value
+    assert "`act=sigmoid,bogus` ignored (not one of sigmoid, tanh, relu" in note
+    assert "`xrange=5,-5` ignored (expected -20 ≤ low < high ≤ 20)" in note
+    assert "`threshold=7` ignored" in note and "`reps=3` ignored" in note
+    assert "`alpha_elu=99`: above the largest allowed value, 3.0" in note
+    assert "unknown settings ignored: `extra`" in note
+    assert at.query_params["act"] in ("sigmoid,tanh,relu", ["sigmoid,tanh,relu"])
+
+
+def test_names_in_the_url_ignore_case_and_labels_are_the_same_everywhere():
+    at = open_page({"act": "ReLU,Leaky_ReLU", "reps": "1"})
+    assert at.multiselect(key="ac.act").value == ["relu", "leaky_relu"]
+    assert not at.warning
+    labels = ["ReLU", "Leaky ReLU"]
+    assert at.multiselect(key="ac.act").format_func("leaky_relu") == "Leaky ReLU"
+    assert properties(at).index.tolist() == labels
+    compare = charts(at)["ac_compare"]
+    assert [t["name"] for t in compare["data"] if t.get("showlegend") is not False] == labels
+    vanishing = charts(at)["ac_vanishing"]
+    assert [trace["name"] for trace in vanishing["data"]] == labels
+    assert "- **Leaky ReLU**: max" in all_markdown(at)
+
+
+SCHEMA = page_schema(PAGE)
+SLIDERS = {slider.key: slider for slider in explorer.parameter_sliders()}
+valid_ranges = st.tuples(
+    st.floats(-explorer.Z_LIMIT, explorer.Z_LIMIT), st.floats(-explorer.Z_LIMIT, explorer.Z_LIMIT)
+).filter(lambda pair: pair[0] < pair[1])
+valid_states = st.fixed_dictionaries(
+    {
+        "act": st.lists(st.sampled_from(list(ACTIVATIONS)), unique=True),
+        **{key: st.floats(s.low, s.high) for key, s in SLIDERS.items()},
+        "xrange": valid_ranges,
+        "threshold": st.sampled_from(explorer.THRESHOLDS),
+        "grad": st.sampled_from(list(explorer.GRADIENT_MODEL_LABELS)),
+        "z0": st.floats(-explorer.Z0_LIMIT, explorer.Z0_LIMIT),
+        "reps": st.sampled_from(explorer.REPETITION_CHOICES),
+    }
+)
+
+
+def test_the_schema_covers_every_control():
+    assert list(SCHEMA.defaults) == [
+        "act",
+        "alpha_leaky_relu",
+        "alpha_elu",
+        "xrange",
+        *("threshold", "grad", "z0", "reps"),
+    ]
+
+
+@given(valid_states)
+def test_any_valid_state_round_trips_through_the_url(state):
+    assert SCHEMA.parse(SCHEMA.encode(state)) == (state, [])
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(list(SCHEMA.defaults)) | st.text(max_size=8),
+        st.text(max_size=30) | st.sampled_from(["-3,4", "1e400,2", "nan,1", "RELU,tanh", "10"]),
+        max_size=12,
+    )
+)
+def test_any_garbage_query_gives_a_valid_state(query):
+    state, notes = SCHEMA.parse(query)
+    assert SCHEMA.parse(SCHEMA.encode(state)) == (state, [])
+    assert all(isinstance(note, str) and note for note in notes)
+    low, high = state["xrange"]
+    assert -explorer.Z_LIMIT <= low < high <= explorer.Z_LIMIT

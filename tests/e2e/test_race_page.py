@@ -17,6 +17,7 @@ from tests.e2e.helpers import (
 )
 
 URL_PATH = "optimizers"
+NAV_LINKS = '[data-testid="stSidebar"] [data-testid="stPageLink"] a'
 ANIMATION = ".st-key-chart_race_animation .js-plotly-plot"
 # Active slider step and the x offset of the slider's grip, read from the live chart.
 SLIDER_STATE = """selector => {
@@ -51,7 +52,7 @@ def test_opens_cold_with_all_charts(page, app_url):
 
 def test_opens_from_the_sidebar(page, app_url):
     open_app(page, app_url)
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Optimizer Race").click()
+    page.locator(NAV_LINKS).filter(has_text=re.compile("Optimizer Race$")).click()
     page.wait_for_url(f"**/{URL_PATH}**")
     wait_for_app(page)
     wait_for_race(page)
@@ -88,6 +89,37 @@ def test_play_moves_the_slider(page, app_url):
     assert_no_exception(page)
 
 
+def test_a_new_surface_loads_its_preset_into_the_link(page, app_url):
+    open_app(page, app_url, URL_PATH)
+    wait_for_race(page)
+    page.get_by_role("combobox", name="Surface").click()
+    page.get_by_role("option", name="Rosenbrock (banana valley)").click()
+    page.wait_for_url(re.compile(r"surface=rosenbrock"), timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+    query = parse_qs(urlparse(page.url).query)
+    assert (query["sgd_lr"], query["steps"], query["x0"]) == (["0.001"], ["400"], ["-1.5"])
+    # The map now spans Rosenbrock's square [-2, 2] x [-1, 3].
+    page.wait_for_function(
+        "selector => { const chart = document.querySelector(selector);"
+        " return chart && chart._fullLayout.yaxis.range[1] === 3; }",
+        arg=ANIMATION,
+        timeout=APP_TIMEOUT_MS,
+    )
+    assert_no_exception(page)
+
+
+def test_a_shared_link_restores_the_race(page, app_url):
+    open_app(page, app_url, f"{URL_PATH}?surface=booth&opt=sgd,adam&adam_lr=0.5&adam_beta1=0.5")
+    wait_for_race(page)
+    legend = page.locator(ANIMATION).locator(".legendtext")
+    expect(legend.filter(has_text="Adam")).to_have_count(1)
+    expect(legend.filter(has_text="Momentum")).to_have_count(0)
+    expect(page.get_by_label("Adam: learning rate η")).to_have_value("0.5")
+    query = parse_qs(urlparse(page.url).query)
+    assert query["adam_beta1"] == ["0.5"] and query["surface"] == ["booth"]
+    assert_no_exception(page)
+
+
 def test_network_tab_runs_the_race(page, app_url):
     open_app(page, app_url, f"{URL_PATH}?tab=Network&net_epochs=5")
     page.get_by_role("button", name="Run the race").click()
@@ -106,12 +138,12 @@ def test_clicking_the_map_sets_the_start(page, app_url):
     # A tenth in from the top left corner of the bowl's square [-1.5, 1.5]², away from every
     # path, is about (-1.2, 1.2); the nearest invisible grid marker is what gets clicked.
     page.mouse.click(area["x"] + 0.1 * area["width"], area["y"] + 0.1 * area["height"])
-    page.wait_for_url(re.compile(r"start=-1\.[12]"), timeout=APP_TIMEOUT_MS)
+    page.wait_for_url(re.compile(r"x0=-1\.[12]"), timeout=APP_TIMEOUT_MS)
     wait_for_app(page)
     query = parse_qs(urlparse(page.url).query)
-    x, y = (float(value) for value in query["start"][0].split(","))
+    x, y = float(query["x0"][0]), float(query["y0"][0])
     assert abs(x + 1.2) < 0.02 and abs(y - 1.2) < 0.02
-    x_text = page.locator(".st-key-race_x_quadratic input").input_value()
+    x_text = page.locator(".st-key-race-x0 input").input_value()
     assert float(x_text) == pytest.approx(x, abs=1e-3)
     expect(page.get_by_role("combobox", name="Start point")).to_have_value(re.compile("Custom"))
     assert_no_exception(page)

@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from core.mlp import MLP
@@ -184,3 +185,24 @@ def test_mlp_fix_figure_draws_each_hidden_line_and_the_output():
     expected = 1 / (1 + math.exp(-(4 * h[0] - 4 * h[1] - 2)))
     assert heatmap.z[20][10] == pytest.approx(expected, rel=1e-12)
     assert "2-2-1" in figure.layout.title.text
+
+
+# ------------------------------------------------------------------ valid Plotly specs
+
+
+def test_every_figure_is_a_valid_plotly_spec(and_run):
+    """The figures skip Plotly's validation for speed; a full validation here catches typos."""
+    X, y, history = and_run
+    model = MLP([2, 2, 1], hidden="tanh", output="sigmoid", rng=0)
+    figures = [
+        viz.boundary_animation(X, y, history, current_step=3),
+        viz.errors_per_epoch_figure(history, 3),
+        viz.trajectories_figure(history, 3),
+        viz.feature_fix_figure(X, y, [1.0, 1.0, -3.0], -1.0, ["x1", "x2", "x1*x2"]),
+        viz.mlp_fix_figure(X, y, model),
+    ]
+    for figure in figures:
+        spec = figure.to_dict()
+        assert go.Figure(spec).to_dict()["data"], spec["layout"].get("title")
+        titles = [spec["layout"][axis].get("title") for axis in ("xaxis", "yaxis")]
+        assert all(isinstance(title, dict) for title in titles)  # {"text": ...}, not a string

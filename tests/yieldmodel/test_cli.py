@@ -15,7 +15,7 @@ import pytest
 
 import cli
 from yieldmodel import model_io, seed_data
-from yieldmodel.tabular import read_csv
+from yieldmodel.csv_reading import read_csv
 
 CLI = Path(__file__).resolve().parents[2] / "cli.py"
 FEATURES = seed_data.SEMICONDUCTOR_FEATURES

@@ -4,6 +4,7 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import norm
 
@@ -160,3 +161,35 @@ def test_noise_limit_keeps_small_unmoved_files_quiet_and_catches_real_shifts():
     assert not quiet.loc[0, "flag"]
     moved = [drift.check(ref, generator.normal(1.0, 1.0, (60, 1)), ["x"]) for _ in range(50)]
     assert np.mean([table.loc[0, "flag"] for table in moved]) > 0.9
+
+
+def _table(rows: int, psi: list[float], flags: list[bool]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "feature": [f"f{i}" for i in range(len(psi))],
+            "PSI": psi,
+            "status": [drift.band(value) for value in psi],
+            "flag": flags,
+            "rows used": rows,
+        }
+    )
+
+
+def test_summaries_say_unknown_too_few_stable_or_drifted():
+    assert drift.summarise(None, 800).level == "unknown"
+    few = drift.summarise(_table(30, [0.5], [True]), 800)
+    assert few.level == "too few" and "this file has 30" in few.message and few.caption == ""
+    stable = drift.summarise(_table(200, [0.05, 0.02], [False, False]), 800)
+    assert stable.level == "stable" and "below 0.1" in stable.message
+    limit = drift.noise_limit(200, 800)
+    assert f"it stays below {limit:.3f} in 99 files out of 100" in stable.caption
+    drifted = drift.summarise(_table(200, [0.9, 0.3, 0.05], [True, True, False]), 800)
+    assert drifted.level == "drifted"
+    assert drifted.message.startswith(
+        "2 feature(s) flagged: f0 (major shift), f1 (major shift). The model is scoring"
+    )
+
+
+def test_a_long_list_of_flagged_features_is_cut_short():
+    many = drift.summarise(_table(200, [0.5] * 11, [True] * 11), 800)
+    assert "f7 (major shift) and 3 more." in many.message and "f8" not in many.message

@@ -1,4 +1,4 @@
-"""yieldmodel.model_io: pipeline scoring, save/load round trips, refusing foreign files, ONNX."""
+"""yieldmodel.pipeline, model_io, onnx_export: scoring, save/load, foreign files, ONNX."""
 
 import io
 import json
@@ -10,9 +10,11 @@ import pytest
 
 from core import serialization
 from core.mlp import MLP
-from yieldmodel import model_io
-from yieldmodel.model_io import ModelFormatError, Pipeline
-from yieldmodel.tabular import DataError, Preprocessor
+from yieldmodel import model_io, onnx_export
+from yieldmodel.messages import DataError
+from yieldmodel.model_io import ModelFormatError
+from yieldmodel.pipeline import Pipeline
+from yieldmodel.preprocessing import Preprocessor
 
 
 @pytest.fixture(scope="module")
@@ -342,18 +344,30 @@ def test_onnx_matches_our_probabilities(pipeline, data, hidden, output, tmp_path
     ours = exported.predict_proba(frame)
     for dtype, tolerance in ((np.float32, 1e-5), (np.float64, 1e-6 if hidden == "gelu" else 1e-12)):
         path = tmp_path / f"model_{np.dtype(dtype).name}.onnx"
-        model_io.to_onnx(exported, path, dtype=dtype)
+        onnx_export.to_onnx(exported, path, dtype=dtype)
         session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
         raw = frame[exported.feature_names].to_numpy(dtype=dtype)
-        (theirs,) = session.run(None, {model_io.ONNX_INPUT: raw})
+        (theirs,) = session.run(None, {onnx_export.ONNX_INPUT: raw})
         assert theirs.shape == (len(frame), 1)
         np.testing.assert_allclose(theirs[:, 0], ours, atol=tolerance, rtol=0)
 
 
 def test_onnx_metadata(pipeline):
     pytest.importorskip("onnx")
-    proto = model_io.to_onnx(pipeline)
+    proto = onnx_export.to_onnx(pipeline)
     props = {p.key: p.value for p in proto.metadata_props}
     assert json.loads(props["feature_names"]) == list("abcd")
     assert float(props["threshold"]) == 0.4
     assert props["label_name"] == "fail"
+    assert onnx_export.to_onnx_bytes(pipeline) == proto.SerializeToString()
+    assert onnx_export.onnx_available()
+
+
+def test_summary_names_features_label_threshold_and_auc(pipeline):
+    summary = pipeline.summary()
+    assert summary.startswith("4 features, label 'fail', threshold 0.40, saved 20")
+    assert "ROC-AUC" not in summary  # no validation report in these metrics
+    with_auc = Pipeline(
+        pipeline.preprocessor, pipeline.model, metrics={"validation": {"roc_auc": 0.8123}}
+    )
+    assert with_auc.summary().endswith(", validation ROC-AUC 0.812")

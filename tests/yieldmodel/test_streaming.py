@@ -10,9 +10,12 @@ import pytest
 
 from core.mlp import MLP
 from yieldmodel import streaming
-from yieldmodel.model_io import Pipeline
+from yieldmodel.csv_reading import read_csv
+from yieldmodel.messages import DataError
+from yieldmodel.pipeline import Pipeline
+from yieldmodel.preprocessing import Preprocessor
 from yieldmodel.streaming import feature_values, score_csv, sniff_layout
-from yieldmodel.tabular import DataError, Preprocessor, read_csv, validate_for_scoring
+from yieldmodel.validation import validate_for_scoring
 
 FEATURES = ["Vdd_min", "Idd_active", "freq_max", "leakage"]
 N_ROWS = 1500

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lessons.perceptron import PerceptronHistory, step
-from viz.animation import play_pause_menu
+from viz.animation import frame_slider_steps, play_pause_menu
 from viz.perceptron.geometry import (
     INK,
     MISTAKE_COLOUR,
@@ -131,14 +131,31 @@ def _slider(steps: np.ndarray, current_step: int) -> dict:
         "y": 0,
         "yanchor": "top",
         "pad": {"t": 40, "b": 10},
-        "steps": [
-            {
-                "label": str(k),
-                "method": "animate",
-                "args": [[str(k)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}}],
-            }
-            for k in steps
-        ],
+        "steps": frame_slider_steps(steps, redraw=True),
+    }
+
+
+def _plane_layout(box, feature_names) -> dict:
+    """The (x1, x2) plane in square units, shaded as "predicted 0", legend on the right."""
+    (x_range, y_range) = box
+    return {
+        "height": 520,
+        "margin": {"l": 40, "r": 10, "t": 75, "b": 10},
+        "plot_bgcolor": REGION_COLOURS[0],
+        "legend": {"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"},
+        "xaxis": {
+            "title": {"text": feature_names[0]},
+            "range": x_range,
+            "zeroline": False,
+            "constrain": "domain",
+        },
+        "yaxis": {
+            "title": {"text": feature_names[1]},
+            "range": y_range,
+            "zeroline": False,
+            "scaleanchor": "x",
+            "scaleratio": 1,
+        },
     }
 
 
@@ -180,26 +197,9 @@ def boundary_animation(
         {**coordinates, **style}
         for coordinates, style in zip(run.coordinates(current_step), _STATE_STYLES, strict=True)
     ]
-    (x_range, y_range) = run.box
     layout = {
+        **_plane_layout(run.box, feature_names),
         "title": {"text": run.title(current_step)},
-        "height": 520,
-        "margin": {"l": 40, "r": 10, "t": 75, "b": 10},
-        "plot_bgcolor": REGION_COLOURS[0],
-        "legend": {"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"},
-        "xaxis": {
-            "title": {"text": feature_names[0]},
-            "range": x_range,
-            "zeroline": False,
-            "constrain": "domain",
-        },
-        "yaxis": {
-            "title": {"text": feature_names[1]},
-            "range": y_range,
-            "zeroline": False,
-            "scaleanchor": "x",
-            "scaleratio": 1,
-        },
         "sliders": [_slider(steps, current_step)],
         "updatemenus": [play_pause_menu(frame_ms=350, redraw=True, x=0.2, pad_top=75)],
     }

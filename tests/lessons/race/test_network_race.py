@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 
 from core.mlp import MLP
-from lessons.race import network_race
-from lessons.race.network_race import OptimizerSpec, epochs_to_reach, make_task
+from core.optimizers import OPTIMIZERS, OptimizerSpec
+from lessons.race import network_race, network_tasks
+from lessons.race.network_race import epochs_to_reach
+from lessons.race.network_tasks import make_task
 from yieldmodel import seed_data
 
 SMALL = {"n": 200, "noise": 0.1}
@@ -18,7 +20,7 @@ def gauss_task():
 
 @pytest.fixture(scope="module")
 def small_semiconductor():
-    return network_race.tabular_task("semiconductor", *seed_data.semiconductor_arrays(400))
+    return network_tasks.tabular_task("semiconductor", *seed_data.semiconductor_arrays(400))
 
 
 def test_epochs_to_reach_worked_example():
@@ -42,7 +44,7 @@ def test_seed_configuration():
 
 
 def test_semiconductor_task_is_the_seeds_split():
-    task = network_race.tabular_task("semiconductor", *seed_data.semiconductor_arrays())
+    task = network_tasks.tabular_task("semiconductor", *seed_data.semiconductor_arrays())
     assert task.sizes == [20, 64, 32, 1]
     assert task.hidden_activation == "relu"
     assert task.X_train.shape == (4000, 20) and task.X_val.shape == (1000, 20)
@@ -57,7 +59,7 @@ def test_playground_task_needs_a_binary_dataset():
     assert task.sizes == [2, 8, 8, 1]
     assert task.X_train.shape[0] + task.X_val.shape[0] == 100
     with pytest.raises(ValueError, match="binary"):
-        network_race.playground_task("plane")
+        network_tasks.playground_task("plane")
     with pytest.raises(ValueError, match="unknown network task .moons.; choose one of: circle"):
         make_task("moons")
 
@@ -149,11 +151,32 @@ def test_bad_input_raises_clear_errors(gauss_task):
             gauss_task,
             {
                 "ok": OptimizerSpec("sgd", 0.1),
-                "bad": OptimizerSpec("adam", 0.1, {"betas": (0.9, 1.5)}),
+                "bad": OptimizerSpec.of("adam", 0.1, betas=(0.9, 1.5)),
             },
             epochs=1,
             progress=lambda fraction, text: reports.append(fraction),
         )
     assert reports == []  # nothing trained before the bad optimizer was caught
     with pytest.raises(ValueError, match="unknown parameter"):
-        OptimizerSpec("sgd", 0.1, {"moment": 0.9}).make()
+        OptimizerSpec.of("sgd", 0.1, moment=0.9).build()
+
+
+def test_a_sequence_of_specs_races_under_display_labels(gauss_task):
+    specs = (OptimizerSpec("sgd", 0.1), OptimizerSpec("adam", 0.01))
+    result = network_race.network_race(gauss_task, specs, epochs=1)
+    assert list(result.runs) == ["SGD", "Adam"]
+    assert result.runs["Adam"].spec is specs[1]
+
+
+def test_the_choices_a_page_offers():
+    assert list(network_tasks.DATASET_TITLES) == [
+        "semiconductor",
+        "circle",
+        "xor",
+        "gauss",
+        "spiral",
+    ]
+    assert network_race.DEFAULT_OPTIMIZERS == ("sgd", "momentum", "rmsprop", "adam")
+    assert set(network_race.DEFAULT_LEARNING_RATES) == set(OPTIMIZERS)
+    setup = network_race.NetworkSetup("gauss", 0.1, 5, None, (OptimizerSpec("sgd", 0.1),))
+    assert setup == network_race.NetworkSetup("gauss", 0.1, 5, None, (OptimizerSpec("sgd", 0.1),))

@@ -1,23 +1,20 @@
-"""Surface races for the page: closed-form paths, schedules, the results table, presets."""
+"""How races ended: summary rows from closed-form paths, and the tables a page shows."""
 
 import math
 
 import numpy as np
 import pytest
 
-from core import optimizers
-from lessons.race import surfaces
+from core.optimizers import OptimizerSpec
+from lessons.race import network_race, network_tasks, surfaces
+from lessons.race.racing import run_race
 from lessons.race.summary import (
-    PRESETS,
-    OptimizerSpec,
-    preset,
-    run_race,
+    network_table,
+    results_table,
     steps_to_tolerance,
     summarize,
     surface_grid,
 )
-
-ALL_OPTIMIZERS = sorted(optimizers.OPTIMIZERS)
 
 
 def test_steps_to_tolerance_worked_example():
@@ -100,7 +97,7 @@ def test_bad_specs_raise_clear_errors():
     with pytest.raises(ValueError, match="at least one optimizer"):
         run_race("quadratic", {}, None, 5)
     with pytest.raises(ValueError, match="as lr"):
-        run_race("quadratic", {"a": OptimizerSpec("sgd", 0.1, {"lr": 0.2})}, None, 5)
+        run_race("quadratic", {"a": OptimizerSpec("sgd", 0.1, (("lr", 0.2),))}, None, 5)
     with pytest.raises(ValueError, match="optimizer"):
         run_race("quadratic", {"a": OptimizerSpec("sgdd", 0.1)}, None, 5)
     with pytest.raises(ValueError, match="schedule"):
@@ -118,31 +115,52 @@ def test_surface_grid_rows_follow_y():
         surface_grid("rosenbrock", 1)
 
 
-@pytest.mark.parametrize("name", sorted(surfaces.SURFACES))
-def test_presets_cover_every_surface_and_optimizer(name):
-    surface = surfaces.get(name)
-    chosen = preset(name)
-    assert sorted(chosen.learning_rates) == ALL_OPTIMIZERS
-    assert next(iter(chosen.starts.values())) == surface.start
-    (x0, x1), (y0, y1) = surface.bounds
-    for x, y in chosen.starts.values():
-        assert x0 <= x <= x1 and y0 <= y <= y1
-    assert chosen.lesson and 10 <= chosen.steps <= 1000
-    # The default race of every optimizer stays finite from every preset start.
-    specs = {opt: OptimizerSpec(opt, lr) for opt, lr in chosen.learning_rates.items()}
-    for start in chosen.starts.values():
-        result = run_race(name, specs, start, chosen.steps)
-        assert result.diverged == [], (name, start)
+def test_results_table_formats_each_row_as_text():
+    specs = {"SGD": OptimizerSpec("sgd", 0.001), "Wild": OptimizerSpec("sgd", 1.0)}
+    result = run_race("rosenbrock", specs, (-1.5, 2.0), 30)
+    rows = results_table("rosenbrock", result, 1e-3, {"SGD": 0.001, "Wild": 1.0})
+    sgd, wild = rows
+    path = result["SGD"]
+    x, y = path[-1]
+    f = (1 - x) ** 2 + 100 * (y - x**2) ** 2
+    assert sgd["Optimizer"] == "SGD" and sgd["η"] == 0.001
+    assert sgd["Final (x, y)"] == f"({x:.4g}, {y:.4g})"
+    assert sgd["Final f"] == f"{f:.4g}"
+    assert sgd["Distance to minimum"] == f"{np.hypot(x - 1, y - 1):.3g}"
+    assert sgd["Steps to arrive"] == "never" and sgd["Diverged at step"] == ""
+    assert "f − f*" not in sgd  # f* = 0, so the gap is f itself
+    assert wild["Diverged at step"] == str(result.diverged_at["Wild"])
 
 
-def test_the_bowl_preset_shows_momentum_overshooting():
-    rates = PRESETS["quadratic"].learning_rates
-    specs = {opt: OptimizerSpec(opt, rates[opt]) for opt in ("sgd", "momentum", "adagrad")}
-    result = run_race("quadratic", specs, (1.0, 1.0), PRESETS["quadratic"].steps)
-    # SGD's x shrinks by (1 - 2 lr) > 0 each step, so it never crosses x = 0 ...
-    assert np.all(result["sgd"][:, 0] > 0)
-    # ... while momentum carries the point past the minimum.
-    assert result["momentum"][:, 0].min() < -0.1
-    # Adagrad's step lengths shrink.
-    steps = np.linalg.norm(np.diff(result["adagrad"], axis=0), axis=1)
-    assert steps[20] < steps[0] / 5
+def test_results_table_shows_the_gap_and_dashes_where_they_mean_something():
+    camel = run_race("six_hump_camel", [OptimizerSpec("adam", 0.05)], (0.1, -0.7), 200)
+    (row,) = results_table("six_hump_camel", camel, 1e-2, {"Adam": 0.05})
+    f_star = surfaces.get("six_hump_camel").min_value
+    assert row["f − f*"] == f"{camel.losses['Adam'][-1] - f_star:.3g}"
+    assert row["Steps to arrive"] == str(np.flatnonzero(camel.losses["Adam"] - f_star <= 1e-2)[0])
+    saddle = run_race("saddle", [OptimizerSpec("sgd", 0.1)], None, 5)
+    (row,) = results_table("saddle", saddle, 1e-2, {"SGD": 0.1})
+    assert row["Distance to minimum"] == "—" and row["Steps to arrive"] == "—"
+
+
+def test_network_table_names_the_target_and_marks_divergence():
+    task = network_tasks.make_task("gauss", n=80)
+    specs = {"wild": OptimizerSpec("sgd", 100.0), "calm": OptimizerSpec("adam", 0.05)}
+    result = network_race.network_race(task, specs, epochs=6)
+    wild, calm = network_table(result)
+    assert list(calm) == [
+        "Optimizer",
+        "η",
+        "Final loss",
+        "Final val accuracy",
+        "Epochs to 90%",
+        "Seconds",
+        "Note",
+    ]
+    run = result.runs["calm"]
+    assert calm["Final loss"] == run.loss[-1] and calm["η"] == 0.05
+    reached = np.flatnonzero(run.val_accuracy >= 0.9)
+    assert calm["Epochs to 90%"] == (str(reached[0] + 1) if reached.size else "never")
+    assert calm["Note"] == ""
+    if result.runs["wild"].diverged:
+        assert wild["Note"] == f"diverged after {result.runs['wild'].loss.size} epochs"
