@@ -145,16 +145,26 @@ def score(args: argparse.Namespace) -> int:
     return EXIT_SCORED_WITH_PROBLEMS if args.strict and not ok else 0
 
 
+def _command(commands, name: str, summary: str, description: str, inputs, out: tuple):
+    """A sub-command with its input files (dest, metavar, help) and a required --out."""
+    parser = commands.add_parser(name, help=summary, description=description)
+    for dest, metavar, text in inputs:
+        parser.add_argument(dest, metavar=metavar, help=text)
+    parser.add_argument("--out", required=True, metavar=out[0], help=out[1])
+    return parser
+
+
 def _train_parser(commands) -> None:
-    fit = commands.add_parser(
+    fit = _command(
+        commands,
         "train",
-        help="train on a labelled CSV and save the pipeline (.npz)",
-        description="Train a pass/fail network on a labelled CSV (stratified 80/20 split, "
-        "preprocessing fitted on the training rows) and save it. Prints metrics as JSON.",
+        "train on a labelled CSV and save the pipeline (.npz)",
+        "Train a pass/fail network on a labelled CSV (stratified 80/20 split, preprocessing "
+        "fitted on the training rows) and save it. Prints metrics as JSON.",
+        [("data", "DATA.csv", "labelled CSV file")],
+        ("MODEL.npz", "where to save"),
     )
-    fit.add_argument("data", metavar="DATA.csv", help="labelled CSV file")
     fit.add_argument("--label", required=True, help="pass/fail column (0/1, pass/fail, ...)")
-    fit.add_argument("--out", required=True, metavar="MODEL.npz", help="where to save")
     for flag, kind, default, text in (
         ("--epochs", _positive_int, DEFAULT.epochs, "passes over the training rows"),
         ("--hidden", _widths, DEFAULT.hidden, "hidden layer widths W1,W2,..."),
@@ -189,15 +199,18 @@ def _train_parser(commands) -> None:
 
 
 def _score_parser(commands) -> None:
-    use = commands.add_parser(
+    use = _command(
+        commands,
         "score",
-        help="score a CSV with a saved pipeline",
-        description="Score every row of a CSV of any size; every input column is kept and "
-        "fail_probability and prediction (FAIL/PASS) are added. Prints a JSON summary.",
+        "score a CSV with a saved pipeline",
+        "Score every row of a CSV of any size; every input column is kept and fail_probability "
+        "and prediction (FAIL/PASS) are added. Prints a JSON summary.",
+        [
+            ("model", "MODEL.npz", "pipeline saved by train or the page"),
+            ("data", "NEW.csv", "CSV with the model's feature columns"),
+        ],
+        ("SCORED.csv", "where to write"),
     )
-    use.add_argument("model", metavar="MODEL.npz", help="pipeline saved by train or the page")
-    use.add_argument("data", metavar="NEW.csv", help="CSV with the model's feature columns")
-    use.add_argument("--out", required=True, metavar="SCORED.csv", help="where to write")
     use.add_argument(
         "--threshold", type=_threshold, default=None, help="default: the model's threshold"
     )

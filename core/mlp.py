@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from core import activations as act_module
+from core import mlp_checks as checks
 from core.initializers import initialize
 from core.losses import LOSS_FOR_OUTPUT
 from core.validation import as_rng, check_matrix, lookup
@@ -84,30 +85,9 @@ class MLP:
         dtype=np.float64,
         init_scale=0.01,
     ):
-        sizes = list(sizes)
-        if len(sizes) < 2:
-            raise ValueError(f"sizes needs at least an input and an output width, got {sizes}")
-        for position, width in enumerate(sizes):
-            if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 1:
-                raise ValueError(
-                    f"layer {position} width must be a positive integer, got {width!r} in {sizes}"
-                )
-        self.sizes = [int(w) for w in sizes]
-        n_hidden = len(sizes) - 2
-
-        single = (
-            isinstance(hidden, (list, tuple))
-            and len(hidden) == 2
-            and (isinstance(hidden[0], str) and isinstance(hidden[1], dict))
-        )
-        if isinstance(hidden, (list, tuple)) and not single:
-            if len(hidden) != n_hidden:
-                raise ValueError(
-                    f"{len(hidden)} hidden activations given for {n_hidden} hidden layers"
-                )
-            self.activations = [_activation_spec(h) for h in hidden]
-        else:
-            self.activations = [_activation_spec(hidden) for _ in range(n_hidden)]
+        self.sizes = checks.layer_sizes(sizes)
+        n_hidden = len(self.sizes) - 2
+        self.activations = [_activation_spec(h) for h in checks.per_hidden_layer(hidden, n_hidden)]
 
         self.output = lookup("output activation", output, {o: o for o in OUTPUTS})
         self.loss_spec = LOSS_FOR_OUTPUT[self.output]
@@ -118,15 +98,7 @@ class MLP:
 
         self.l2 = _non_negative("l2", l2)
         self.l1 = _non_negative("l1", l1)
-        if np.isscalar(dropout):
-            dropout = [dropout] * n_hidden
-        if len(dropout) != n_hidden:
-            raise ValueError(f"{len(dropout)} dropout rates given for {n_hidden} hidden layers")
-        self.dropout = [float(p) for p in dropout]
-        for p in self.dropout:
-            if not 0.0 <= p < 1.0:
-                raise ValueError(f"dropout probability must be in [0, 1), got {p}")
-
+        self.dropout = checks.dropout_rates(dropout, n_hidden)
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
@@ -240,42 +212,10 @@ class MLP:
     def check_targets(self, y, n_samples: int) -> np.ndarray:
         """Return ``y`` in the internal layout: (n, 1) for sigmoid, (n,) int for softmax,
         (n, k) for linear."""
-        y = np.asarray(y)
-        if y.shape[0] != n_samples:
-            raise ValueError(f"y has {y.shape[0]} rows but X has {n_samples}")
-        if self.output == "softmax":
-            if y.ndim != 1:
-                raise ValueError(f"softmax targets must be 1-D integer labels, got shape {y.shape}")
-            if not np.issubdtype(y.dtype, np.number) or not np.all(np.mod(y, 1) == 0):
-                raise ValueError("softmax targets must be integer class labels")
-            labels = y.astype(np.intp)
-            k = self.sizes[-1]
-            if labels.min() < 0 or labels.max() >= k:
-                raise ValueError(f"class labels must lie in [0, {k - 1}] for {k} output units")
-            return labels
-        if y.ndim == 1:
-            y = y[:, None]
-        n_out = self.sizes[-1]
-        if y.ndim != 2 or y.shape[1] != n_out:
-            raise ValueError(f"y must have shape ({n_samples},) or ({n_samples}, {n_out})")
-        if not np.issubdtype(y.dtype, np.number) and y.dtype != bool:
-            raise ValueError(f"y must be numeric, got dtype {y.dtype}")
-        y = y.astype(self.dtype)
-        if not np.isfinite(y).all():
-            raise ValueError("y contains NaN or infinite values")
-        if self.output == "sigmoid" and not np.isin(y, (0.0, 1.0)).all():
-            raise ValueError("binary targets must be 0 or 1")
-        return y
+        return checks.targets(y, n_samples, self.output, self.sizes[-1], self.dtype)
 
     def check_weights(self, sample_weight, n_samples: int):
-        if sample_weight is None:
-            return None
-        w = np.asarray(sample_weight, dtype=self.dtype)
-        if w.shape not in ((n_samples,), (n_samples, 1)):
-            raise ValueError(f"sample_weight must have shape ({n_samples},), got {w.shape}")
-        if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
-            raise ValueError("sample_weight must be finite, non-negative and not all zero")
-        return w.reshape(n_samples, 1)
+        return checks.sample_weights(sample_weight, n_samples, self.dtype)
 
     # ------------------------------------------------------------------ forward
     def _output_activation(self, z):

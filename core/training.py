@@ -16,6 +16,18 @@ import numpy as np
 
 from core.validation import as_rng
 
+HISTORY_KEYS = (
+    "epoch",
+    "loss",
+    "accuracy",
+    "val_loss",
+    "val_accuracy",
+    "lr",
+    "grad_norms",
+    "seconds",
+)
+"""What :attr:`Trainer.history` records, one entry per epoch."""
+
 
 class Trainer:
     """Train ``model`` with ``optimizer`` on (X, y).
@@ -91,19 +103,7 @@ class Trainer:
         self.schedule = schedule
         self.rng = as_rng(rng)
         self.is_classifier = model.output != "linear"
-        self.history = {
-            key: []
-            for key in (
-                "epoch",
-                "loss",
-                "accuracy",
-                "val_loss",
-                "val_accuracy",
-                "lr",
-                "grad_norms",
-                "seconds",
-            )
-        }
+        self.history = {key: [] for key in HISTORY_KEYS}
         self.epoch = 0
         self.steps = 0
         self.diverged = False

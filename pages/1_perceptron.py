@@ -43,6 +43,9 @@ STEP_BUTTONS = (
 )
 
 page_frame(playground("perceptron"))
+if KEY("gate") not in st.session_state:  # a fresh visit: the URL decides every setting
+    for key in (KEY("step"), KEY("points"), POINTS_BASE, "pc.setup"):
+        st.session_state.pop(key, None)
 url.bind(SCHEMA)
 
 
@@ -63,7 +66,7 @@ def xor_network(X, y, seed):
     return lab.train_xor_network(X, y, seed)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def animation(X, y, lr, init, seed, epochs, steps):
     history = fit_history(X, y, lr, init, seed, epochs)
     return perceptron_viz.boundary_animation(X, y, history, current_step=steps)
@@ -177,7 +180,7 @@ def show_run(gate, X, y, lr, epochs, init, seed) -> None:
     history = fit_history(X, y, lr, init, seed, epochs)
     n_samples, total = len(y), len(history.epoch)
     steps = step_position((gate, X.tobytes(), y.tobytes(), lr, init, seed), total, n_samples)
-    view = lab.replay(X, y, lr, init, seed, steps)
+    view = lab.view_at(X, history, lr, init, seed, steps)
     separable_data = separable(X, y)
     outcome = explain.verdict(history, steps, epochs, separable_data)
     if outcome is not None:
@@ -228,11 +231,7 @@ with st.sidebar:
         horizontal=True,
     )
     seed = st.number_input(
-        "Seed (random initial weights)",
-        0,
-        lab.MAX_SEED,
-        key=KEY("seed"),
-        disabled=init == "zeros",
+        "Seed (random initial weights)", 0, lab.MAX_SEED, key=KEY("seed"), disabled=init == "zeros"
     )
 
 if gate == "custom":

@@ -76,7 +76,7 @@ const nnLiveChartsLibrary = (() => {
     box.style.cssText = "display:flex;flex-wrap:wrap;gap:1rem;width:100%;";
     grid.columns.forEach((names, index) => {
       const column = document.createElement("div");
-      column.style.cssText = `flex:${grid.widths[index]} 1 18rem;min-width:0;`;
+      column.style.cssText = `flex:${grid.widths[index]} 1 0%;min-width:min(16rem,100%);`;
       for (const name of names) {
         const plot = document.createElement("div");
         plot.className = `nn-live-plot nn-chart-${name}`;

@@ -45,6 +45,7 @@ RESEND_SECONDS = 2.0
 (a reconnect, a remounted element) recovers on its own."""
 
 _RUN_KEY = "_nn_live_page_run"
+_BUNDLE_SENT_KEY = "_nn_live_bundle_sent"
 _SENT_PREFIX = "_nn_live_sent."
 
 _loader = st.components.v2.component(
@@ -61,10 +62,14 @@ _charts = st.components.v2.component("nn_live_charts", js=_CHART_JS, isolate_sty
 def load_plotly() -> None:
     """Send Plotly and the live-chart library to this browser (call once per page run).
 
-    It also marks a new page run: every live chart sends everything again afterwards.
+    The 3.5 MB bundle goes with the session's first run only: the browser keeps
+    ``window.Plotly`` for as long as the session lives, page changes included. Every call
+    marks a new page run, after which every live chart sends everything again.
     """
     st.session_state[_RUN_KEY] = st.session_state.get(_RUN_KEY, 0) + 1
-    _loader(key="nn_plotly_bundle")
+    if not st.session_state.get(_BUNDLE_SENT_KEY):
+        _loader(key="nn_plotly_bundle")
+        st.session_state[_BUNDLE_SENT_KEY] = True
 
 
 def _sent_state(key: str) -> SentState:

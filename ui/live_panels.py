@@ -38,7 +38,8 @@ NETWORK_CAPTION = (
 # Streamlit fades every element of a fragment while it reruns; live charts redraw several
 # times a second, so the fade would flicker. Keep the live containers fully opaque.
 NO_FADE_CSS = (
-    "<style>.st-key-bp_live [data-stale='true'], .st-key-bp_details [data-stale='true'] "
+    "<style>.st-key-bp_live [data-stale='true'], .st-key-bp_live_charts[data-stale='true'], "
+    ".st-key-bp_details [data-stale='true'] "
     "{opacity: 1 !important; transition: none !important;}</style>"
 )
 
@@ -155,12 +156,13 @@ def _train_frame(live, view: LiveView) -> str | None:
 
 def _metrics(live) -> None:
     history = live.history
-    epoch, train, test, accuracy = st.columns(4)
-    epoch.metric("Epoch", f"{live.epoch:,}")
-    train.metric("Training loss", _fmt(history["loss"][-1] if history["loss"] else None))
-    test.metric("Test loss", _fmt(history["val_loss"][-1] if history["val_loss"] else None))
     last = history["val_accuracy"][-1] if history["val_accuracy"] else None
-    accuracy.metric("Test accuracy", _fmt(last, ".1%"))
+    # one horizontal container rather than four columns: fewer elements per frame
+    with st.container(horizontal=True, key="bp_live"):
+        st.metric("Epoch", f"{live.epoch:,}")
+        st.metric("Training loss", _fmt(history["loss"][-1] if history["loss"] else None))
+        st.metric("Test loss", _fmt(history["val_loss"][-1] if history["val_loss"] else None))
+        st.metric("Test accuracy", _fmt(last, ".1%"))
 
 
 def _notes(live) -> None:
@@ -212,8 +214,7 @@ def _live_body(view: LiveView) -> None:
     playing = st.session_state.get(PLAYING_KEY, False)
     stop_note = _train_frame(live, view) if playing else None
     _metrics(live)
-    with st.container():  # always there, so the charts below keep their place
-        _notes(live)
+    _notes(live)  # only on runs that redraw everything: frames keep the charts' place
     live_chart.live_charts(
         "bp_live_charts",
         _live_figures(live, view),
@@ -228,14 +229,9 @@ def _live_body(view: LiveView) -> None:
         st.rerun()
 
 
-def _live_panel(view: LiveView) -> None:
-    with st.container(key="bp_live"):
-        _live_body(view)
-
-
 def live_fragment(view: LiveView, playing: bool) -> None:
     """The live part: reruns every :data:`FRAME_SECONDS` while playing."""
-    st.fragment(_live_panel, run_every=FRAME_SECONDS if playing else None)(view)
+    st.fragment(_live_body, run_every=FRAME_SECONDS if playing else None)(view)
 
 
 # ---------------------------------------------------------------------------------------------

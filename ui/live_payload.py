@@ -51,6 +51,9 @@ def _digest(*parts: bytes) -> bytes:
     return hasher.digest()
 
 
+_PLAIN = {str, int, float, bool, type(None)}
+
+
 def _split(value, path: str, arrays: dict):
     """``value`` with every ndarray replaced by ``{"$a": path}`` (arrays collected)."""
     if isinstance(value, np.ndarray):
@@ -59,8 +62,13 @@ def _split(value, path: str, arrays: dict):
         arrays[path] = value
         return {"$a": path}
     if isinstance(value, dict):
-        return {key: _split(item, f"{path}.{key}", arrays) for key, item in value.items()}
+        return {
+            key: item if type(item) in _PLAIN else _split(item, f"{path}.{key}", arrays)
+            for key, item in value.items()
+        }
     if isinstance(value, (list, tuple)):
+        if {type(item) for item in value} <= _PLAIN:  # labels, colours: kept as they are
+            return list(value)
         return [_split(item, f"{path}.{index}", arrays) for index, item in enumerate(value)]
     if isinstance(value, np.generic):
         return value.item()
@@ -125,7 +133,7 @@ class Encoder:
                 self.sent.structures[name] = digest
         for path, array in arrays.items():
             data, meta = _encode_array(array)
-            digest = _digest(data, json.dumps(meta).encode())
+            digest = _digest(data, repr(sorted(meta.items())).encode())
             if self.sent.arrays.get(path) == digest:
                 continue
             self.sent.arrays[path] = digest

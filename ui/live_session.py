@@ -75,10 +75,8 @@ class PlayerBoard:
             return len(self._last_frame)
 
 
-@st.cache_resource(show_spinner=False)
-def player_board() -> PlayerBoard:
-    """The server's one :class:`PlayerBoard`."""
-    return PlayerBoard()
+PLAYERS = PlayerBoard()
+"""The server's one board (a module lives as long as the server process)."""
 
 
 def players_now() -> int:
@@ -86,4 +84,4 @@ def players_now() -> int:
     player = st.session_state.get(PLAYER_KEY)
     if player is None:
         player = st.session_state[PLAYER_KEY] = uuid.uuid4().hex
-    return player_board().playing(player, time.monotonic())
+    return PLAYERS.playing(player, time.monotonic())

@@ -292,7 +292,12 @@ def bind(schema: UrlSchema, ignore: Sequence[str] = ()) -> dict[str, Any]:
     ]
     for key in fresh:
         st.session_state[schema.widget_key(key)] = state[key]
-    if notes and fresh:
+    # Each link's notes are shown once: a widget re-filled later (for example one that was
+    # hidden for a run) must not bring the same warning back.
+    shown = st.session_state.setdefault(f"{schema.page}.__notes_shown", set())
+    signature = tuple(sorted(query.items()))
+    if notes and fresh and signature not in shown:
+        shown.add(signature)
         st.warning(
             "Some settings in this link could not be used as they were:\n\n"
             + "\n".join(f"- {note}" for note in notes),

@@ -55,7 +55,12 @@ def _axis_names(index: int) -> tuple[str, str]:
 
 
 def subplot_grid(
-    rows: int, cols: int, titles: Sequence[str], h_spacing: float, v_spacing: float
+    rows: int,
+    cols: int,
+    titles: Sequence[str],
+    h_spacing: float,
+    v_spacing: float,
+    title_size: int = 16,
 ) -> dict:
     """Axes and subplot titles of a ``rows`` x ``cols`` grid, as ``make_subplots`` lays them out.
 
@@ -82,7 +87,7 @@ def subplot_grid(
                     "xanchor": "center",
                     "yanchor": "bottom",
                     "showarrow": False,
-                    "font": {"size": 13},
+                    "font": {"size": title_size},
                 }
             )
     layout["annotations"] = annotations
@@ -249,7 +254,8 @@ def detail_figure(
     """
     names = list(checks)
     titles = [title for name in names for title in _detail_titles(name, checks[name])]
-    layout = subplot_grid(len(names), 2, titles, 0.08, min(0.25 / max(len(names), 1), 0.1))
+    v_spacing = min(0.25 / max(len(names), 1), 0.1)
+    layout = subplot_grid(len(names), 2, titles, 0.08, v_spacing, title_size=13)
     data, shapes = [], []
     for row, name in enumerate(names):
         check, first, axes = checks[name], row == 0, 2 * row + 1

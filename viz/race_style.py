@@ -97,12 +97,14 @@ def value_label(surface) -> str:
 
 
 class PrebuiltFigure(go.Figure):
-    """A figure dict from ``Figure.to_dict()``, passed on as it is.
+    """A figure dict from ``Figure.to_dict()``, handed to ``st.plotly_chart`` as it is.
 
     ``st.plotly_chart`` validates a plain dict property by property (0.2 s for the race
     map with its frames) and deep-copies a Figure through ``to_dict``. A dict that came out
     of ``to_dict`` is already valid, so a page can cache it and show it with
-    ``st.plotly_chart(PrebuiltFigure(cached))``: ``to_dict`` returns it without a copy.
+    ``st.plotly_chart(PrebuiltFigure(cached))``: this object is a Figure only to pass the
+    type check, skips building an empty Figure (a few ms), and its ``to_dict`` returns the
+    dict without a copy. It is for handing over only; other Figure methods do not work.
 
     Parameters
     ----------
@@ -110,9 +112,13 @@ class PrebuiltFigure(go.Figure):
         ``{"data": [...], "layout": {...}, "frames": [...]}``, treated as read-only.
     """
 
+    def __new__(cls, figure: dict):
+        handed = object.__new__(cls)
+        handed._prebuilt = figure
+        return handed
+
     def __init__(self, figure: dict):
-        super().__init__()
-        self._prebuilt = figure
+        """Nothing to build: ``__new__`` kept the dict."""
 
     def to_dict(self) -> dict:
         return self._prebuilt

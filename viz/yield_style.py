@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from viz.activations import subplot_grid
 from viz.race_style import PrebuiltFigure
 
 __all__ = ["PrebuiltFigure"]
@@ -103,7 +104,8 @@ def threshold_marks(threshold: float) -> dict:
 
 
 def grid(titles, columns: int, h_spacing: float, v_spacing: float, title_size: int) -> dict:
-    """Axes and panel titles of a grid of small multiples, filled row by row.
+    """Axes and panel titles of small multiples (``viz.activations.subplot_grid``), filled
+    row by row, with the light grid.
 
     Returns
     -------
@@ -111,29 +113,10 @@ def grid(titles, columns: int, h_spacing: float, v_spacing: float, title_size: i
         ``axes`` (layout entries ``xaxis``, ``yaxis``, ``xaxis2``, ...), ``annotations``
         (the titles above the panels) and ``refs``: per panel its trace ``xaxis``/``yaxis``.
     """
-    n_rows = -(-len(titles) // columns)
-    width = (1.0 - (columns - 1) * h_spacing) / columns
-    height = (1.0 - (n_rows - 1) * v_spacing) / n_rows
-    axes, annotations, refs = {}, [], []
-    for k, title in enumerate(titles):
-        row, column = divmod(k, columns)
-        suffix = "" if k == 0 else str(k + 1)
-        left = column * (width + h_spacing)
-        top = 1.0 - row * (height + v_spacing)
-        axes[f"xaxis{suffix}"] = {**GRID, "domain": [left, left + width], "anchor": f"y{suffix}"}
-        axes[f"yaxis{suffix}"] = {**GRID, "domain": [top - height, top], "anchor": f"x{suffix}"}
-        refs.append({"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
-        annotations.append(
-            {
-                "text": title,
-                "x": left + width / 2,
-                "y": top,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "center",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": title_size},
-            }
-        )
+    rows = -(-len(titles) // columns)
+    spec = subplot_grid(rows, columns, titles, h_spacing, v_spacing, title_size)
+    annotations = spec.pop("annotations")
+    axes = {name: {**GRID, **axis} for name, axis in spec.items()}
+    suffixes = ["" if k == 0 else str(k + 1) for k in range(len(titles))]
+    refs = [{"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"} for suffix in suffixes]
     return {"axes": axes, "annotations": annotations, "refs": refs}

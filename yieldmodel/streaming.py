@@ -10,20 +10,21 @@ whole; it flows through in groups of about ``block_bytes`` of text:
 2. ``pyarrow.csv.open_csv`` streams the rest in record batches, every column as text, so
    that columns the model does not read (lot, wafer, die X/Y, part ID, ...) reach the
    output unchanged (leading zeros, spacing and all).
-3. Per group, the feature columns become numbers (:func:`yieldmodel.arrow_cells.feature_values`) and
+3. Per group, the feature columns become numbers (:mod:`yieldmodel.arrow_cells`) and
    :meth:`yieldmodel.pipeline.Pipeline.score` validates, imputes, standardises and runs the
    float32 forward pass -- the same code as the page, with ``first_row`` set so that
-   messages name rows of the whole file. The groups'
-   :class:`~yieldmodel.validation.ValidationReport` objects are combined with ``merged``.
+   messages name rows of the whole file; the groups' reports are combined with
+   :meth:`~yieldmodel.validation.ValidationReport.merged`.
 4. The group plus ``fail_probability`` and ``prediction`` (FAIL / PASS, empty for a row
    that cannot be scored) is appended to the output by ``pyarrow.csv`` on a writer
    thread (:mod:`yieldmodel.csv_writing`), while the next group is read and scored.
 
 Files the streaming reader cannot parse (rows with missing fields, UTF-16, bytes that are
-not UTF-8 after the first lines, ...) are read whole by :func:`yieldmodel.csv_reading.read_csv`
-instead when they are at most :data:`IN_MEMORY_MAX_BYTES`; it copes with more and
-explains what it cannot. On that path text columns still pass through unchanged, but
-numeric columns are written back by pandas (``2372`` may come back as ``2372.0``).
+not UTF-8 after the first lines, ...) are read whole by
+:func:`yieldmodel.csv_reading.read_csv` instead when they are at most
+:data:`IN_MEMORY_MAX_BYTES`; it copes with more and explains what it cannot. On that path
+text columns still pass through unchanged, but numeric columns are written back by pandas
+(``2372`` may come back as ``2372.0``).
 
 Output goes to a temporary file beside the destination, renamed at the end, so a failed
 run leaves no half-written file.
@@ -43,15 +44,13 @@ import pyarrow.csv as pa_csv
 from threadpoolctl import threadpool_limits
 
 from yieldmodel import csv_reading
-from yieldmodel.arrow_cells import decorated, feature_values, features_frame
+from yieldmodel.arrow_cells import decorated, features_frame
 from yieldmodel.csv_reading import CsvLayout, parse_frame, read_csv
 from yieldmodel.csv_writing import BatchWriter, Destination, header_bytes
 from yieldmodel.messages import DataError
 from yieldmodel.pipeline import Pipeline
 from yieldmodel.scoring import PREDICTION_COLUMN, PROBABILITY_COLUMN, output_names, pass_fail
 from yieldmodel.validation import ValidationReport, validate_for_scoring
-
-__all__ = ["FileLayout", "ScoredFile", "feature_values", "score_csv", "sniff_layout"]
 
 #: Bytes of CSV text the reader parses at a time; it reads a dozen or more blocks ahead.
 READ_BLOCK_BYTES = 1 << 20

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -154,24 +155,35 @@ class Connections:
     target: np.ndarray
 
 
-def connections(layout: NetworkLayout, weights) -> Connections:
-    """Segments for the weight matrices ``weights`` (``W_l`` of shape (widths[l], widths[l+1]))."""
-    weights = list(weights)
-    if len(weights) != layout.n_columns - 1:
-        raise ValueError(f"{len(weights)} weight matrices for {layout.n_columns} layers")
-    parts = {key: [] for key in ("x0", "y0", "x1", "y1", "weight", "layer", "source", "target")}
-    for layer, W in enumerate(weights):
+@functools.lru_cache(maxsize=64)
+def _geometry(layout: NetworkLayout) -> dict[str, np.ndarray]:
+    """Every segment's ends and indices for ``layout``: what does not depend on the weights."""
+    parts = {key: [] for key in ("x0", "y0", "x1", "y1", "layer", "source", "target")}
+    for layer in range(layout.n_columns - 1):
         fan_in, fan_out = layout.widths[layer], layout.widths[layer + 1]
-        if W.shape != (fan_in, fan_out):
-            raise ValueError(f"W{layer} has shape {W.shape}, expected {(fan_in, fan_out)}")
         source, target = np.meshgrid(np.arange(fan_in), np.arange(fan_out), indexing="ij")
         source, target = source.ravel(), target.ravel()
         parts["x0"].append(np.full(source.size, layout.column_left(layer) + 1.0))
         parts["x1"].append(np.full(source.size, layout.column_left(layer + 1)))
         parts["y0"].append(-source * (1.0 + layout.gap_y) - 0.5)
         parts["y1"].append(-target * (1.0 + layout.gap_y) - 0.5)
-        parts["weight"].append(np.asarray(W, dtype=np.float64).ravel())
         parts["layer"].append(np.full(source.size, layer))
         parts["source"].append(source)
         parts["target"].append(target)
-    return Connections(**{key: np.concatenate(value) for key, value in parts.items()})
+    geometry = {key: np.concatenate(value) for key, value in parts.items()}
+    for array in geometry.values():
+        array.setflags(write=False)  # shared by every call with this layout
+    return geometry
+
+
+def connections(layout: NetworkLayout, weights) -> Connections:
+    """Segments for the weight matrices ``weights`` (``W_l`` of shape (widths[l], widths[l+1]))."""
+    weights = list(weights)
+    if len(weights) != layout.n_columns - 1:
+        raise ValueError(f"{len(weights)} weight matrices for {layout.n_columns} layers")
+    for layer, W in enumerate(weights):
+        expected = (layout.widths[layer], layout.widths[layer + 1])
+        if W.shape != expected:
+            raise ValueError(f"W{layer} has shape {W.shape}, expected {expected}")
+    flat = np.concatenate([np.asarray(W, dtype=np.float64).ravel() for W in weights])
+    return Connections(weight=flat, **_geometry(layout))

@@ -1,16 +1,13 @@
 """How many epochs a live frame trains: a steady pace, and a fair share of a busy server.
 
 A browser asks for a new frame as soon as it has drawn the last one, so frames come
-faster on a quick screen and slower on a busy server. Training per frame is therefore set
-by the time that passed, not by the frame count:
-
-* :func:`epochs_for_frame` — the simple rule: ``epochs_per_second × seconds`` rounded and
-  clipped;
-* :class:`FramePace` — the rule the page uses while playing. It keeps a running credit so
-  the long-run pace is exact even when a frame's share is a fraction of an epoch, and it
-  limits each player to a fair share of the CPU (``cpu_share`` of one core split between
-  everyone playing), so thirty students pressing Play at once still see their networks
-  redraw several times a second instead of one training loop starving the others.
+faster on a quick screen and slower on a busy server. :class:`FramePace` therefore sets
+the training of each frame by the time that passed, not by the frame count: it keeps a
+running credit, so the long-run pace is exact even when a frame's share is a fraction of
+an epoch, and it limits each player to a fair share of the CPU (``cpu_share`` of one core
+split between everyone playing), so thirty students pressing Play at once still see their
+networks redraw several times a second instead of the training loops starving the
+drawing.
 """
 
 from __future__ import annotations
@@ -24,42 +21,6 @@ def _positive(value: float, name: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise ValueError(f"{name} must be a positive number, got {value}")
     return value
-
-
-def epochs_for_frame(
-    seconds_since_last: float | None,
-    epochs_per_second: float,
-    low: int = 1,
-    high: int = 50,
-    first: int = 5,
-) -> int:
-    """Epochs to train in a live frame so training runs at ``epochs_per_second``.
-
-    A browser that redraws slowly gets more epochs per frame, a fast one fewer, so the
-    training speed does not depend on the display.
-
-    Parameters
-    ----------
-    seconds_since_last : float or None
-        Time since the previous frame; None for the first frame after Play (``first``).
-    epochs_per_second : float
-        Target pace, > 0.
-    low, high : int
-        Bounds on the result (``high`` also caps a long pause between frames).
-
-    Returns
-    -------
-    int
-        ``round(epochs_per_second * seconds_since_last)`` clipped to ``[low, high]``.
-    """
-    _positive(epochs_per_second, "epochs_per_second")
-    if not 1 <= low <= high:
-        raise ValueError(f"need 1 <= low <= high, got low={low}, high={high}")
-    if seconds_since_last is None:
-        return int(min(max(first, low), high))
-    if not (math.isfinite(seconds_since_last) and seconds_since_last >= 0):
-        raise ValueError(f"seconds_since_last must be >= 0, got {seconds_since_last}")
-    return int(min(max(round(epochs_per_second * seconds_since_last), low), high))
 
 
 @dataclass
@@ -76,7 +37,8 @@ class FramePace:
     max_epochs : int
         Most epochs one frame trains (a long pause is not caught up).
     first_epochs : int
-        Epochs of the first frame after :meth:`restart` (something moves at once).
+        Epochs of the first frame after :meth:`restart` (something moves at once), with
+        the CPU time they would get at the pace.
     max_cpu_seconds : float
         Most CPU time a player may save up while waiting.
 
@@ -84,7 +46,7 @@ class FramePace:
     """
 
     epochs_per_second: float = 32.0
-    cpu_share: float = 0.6
+    cpu_share: float = 0.5
     max_epochs: int = 50
     first_epochs: int = 5
     max_cpu_seconds: float = 0.25
@@ -125,14 +87,17 @@ class FramePace:
             CPU time this frame may use before it stops early.
         """
         players = max(int(players), 1)
+        fair_share = self.cpu_share / players
         if self._last is None:
             self._epochs = float(self.first_epochs)
-            self._cpu = self.max_cpu_seconds
+            # as much CPU as those epochs would get at the pace: no burst when all start
+            self._cpu = min(
+                fair_share * self.first_epochs / self.epochs_per_second, self.max_cpu_seconds
+            )
         else:
             elapsed = max(now - self._last, 0.0)
             self._epochs = min(self._epochs + self.epochs_per_second * elapsed, self.max_epochs)
-            fair = self.cpu_share / players * elapsed
-            self._cpu = min(self._cpu + fair, self.max_cpu_seconds)
+            self._cpu = min(self._cpu + fair_share * elapsed, self.max_cpu_seconds)
         self._last = now
         if self._cpu <= 0.0:
             return 0, 0.0

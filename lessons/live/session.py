@@ -21,8 +21,10 @@ share a model. Nothing here imports Streamlit; the numbers come from ``core``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import math
 import time
 from dataclasses import dataclass
 
@@ -81,14 +83,24 @@ def _blas_controller() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+@functools.cache
+def _blas_already_single() -> bool:
+    """Whether BLAS ran on one thread when first asked (the app limits it at start-up)."""
+    libraries = _blas_controller().select(user_api="blas").lib_controllers
+    return all(library.num_threads == 1 for library in libraries)
+
+
 def one_blas_thread():
     """Context in which NumPy's BLAS uses a single thread.
 
     The live trainer multiplies small matrices (a batch of 10 by 8 neurons, 10,000 grid
     points by 8): splitting such products over threads costs more than it saves, and on a
     busy 2-core server a two-thread OpenBLAS product of a (10000, 8) by (8, 8) matrix was
-    measured 20-70 times slower than the single-thread one.
+    measured 20-70 times slower than the single-thread one. When the process already
+    runs BLAS on one thread (``ui.frame`` sets that up), this costs nothing.
     """
+    if _blas_already_single():
+        return contextlib.nullcontext()
     return _blas_controller().limit(limits=1, user_api="blas")
 
 
@@ -133,6 +145,8 @@ class LiveTrainer:
             only live knobs (learning rate included) changed. Raises ValueError for bad
             settings, leaving the current run as it was.
         """
+        if not (math.isfinite(optimizer.lr) and optimizer.lr > 0):
+            raise ValueError(f"the learning rate must be a positive number, got {optimizer.lr}")
         rebuilt = None
         new_data = self.data if data == self.data_spec else None
         if new_data is None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lessons.perceptron.history import PerceptronHistory
 from lessons.perceptron.lab import FIX_EPOCHS, MLP_EPOCHS, MLP_LR, StepView, epoch_of
-from lessons.perceptron.model import Perceptron, PerceptronHistory
+from lessons.perceptron.model import Perceptron
 
 
 def fmt(value: float) -> str:

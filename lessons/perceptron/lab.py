@@ -1,8 +1,8 @@
 """The Perceptron page's experiments: a run, the update it has reached, and the XOR fixes.
 
 The page shows one training run (:func:`fit_history`) and lets the learner walk through it
-one sample or one epoch at a time (:func:`advance`); :func:`replay` rebuilds the
-perceptron at any point of the walk with the stepping API. For XOR (and XNOR) it then
+one sample or one epoch at a time (:func:`advance`); :func:`view_at` restores the
+perceptron at any point of the walk from the run's record. For XOR (and XNOR) it then
 shows the two ways out: an extra input feature (:func:`lifted_history`) and a hidden layer
 (:func:`train_xor_network`).
 """
@@ -17,7 +17,8 @@ from core import optimizers
 from core.mlp import MLP
 from core.training import Trainer
 from lessons.datasets import GATES, features
-from lessons.perceptron.model import Perceptron, PerceptronHistory, SampleUpdate
+from lessons.perceptron.history import PerceptronHistory, SampleUpdate
+from lessons.perceptron.model import Perceptron
 from lessons.perceptron.points import MAX_POINTS
 
 GATE_LABELS = {**{name: name.upper() for name in GATES}, "custom": "Custom points"}
@@ -64,15 +65,15 @@ class StepView:
     z_before: np.ndarray | None
 
 
-def replay(X, y, lr: float, init: str, seed: int, steps: int) -> StepView:
-    """Present ``steps`` samples through the stepping API, from the initial weights."""
+def view_at(X, history: PerceptronHistory, lr: float, init: str, seed: int, steps: int):
+    """The perceptron after the first ``steps`` presentations of ``history``, the run of
+    :func:`fit_history` with the same settings (restored from the record, not replayed)."""
     model = Perceptron(X.shape[1], lr=lr, rng=seed, init=init)
-    for _ in range(steps - 1):
-        model.step_sample(X, y)
-    if steps <= 0:
+    model.restore(history, steps)
+    if steps == 0:
         return StepView(model, None, None)
-    z_before = model.decision_function(X)
-    return StepView(model, model.step_sample(X, y), z_before)
+    z_before = X @ history.weights[steps - 1] + history.bias[steps - 1]
+    return StepView(model, history.update(steps), z_before)
 
 
 def advance(action: str, steps: int, total: int, n_samples: int) -> int:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.validation import as_rng, check_matrix, lookup
+from lessons.perceptron.history import PerceptronHistory, RunRecorder, SampleUpdate
 
 
 def step(z):
@@ -43,42 +44,6 @@ def _uniform(n_inputs: int, rng: np.random.Generator | None):
 
 INITS = {"zeros": _zeros, "random": _uniform}
 """Initial weights: ``zeros`` (w = 0, b = 0) or ``random`` (w and b uniform in [-0.5, 0.5])."""
-
-
-@dataclass(frozen=True)
-class SampleUpdate:
-    """One sample presented to the perceptron (returned by :meth:`Perceptron.step_sample`).
-
-    Attributes
-    ----------
-    epoch : int
-        1-based epoch this presentation belongs to.
-    sample_index : int
-        Row of ``X`` that was presented.
-    prediction : int
-        :math:`\\hat y` before the update.
-    error : int
-        :math:`y - \\hat y`, one of -1, 0, 1.
-    delta_w : ndarray of shape (n_inputs,)
-        :math:`\\eta (y - \\hat y) x` (zeros when the prediction was right).
-    delta_b : float
-    weights : ndarray of shape (n_inputs,)
-        Weights after the update.
-    bias : float
-        Bias after the update.
-    end_of_epoch : bool
-        True when this was the last sample of its epoch.
-    """
-
-    epoch: int
-    sample_index: int
-    prediction: int
-    error: int
-    delta_w: np.ndarray
-    delta_b: float
-    weights: np.ndarray
-    bias: float
-    end_of_epoch: bool
 
 
 @dataclass(frozen=True)
@@ -103,57 +68,6 @@ class EpochSummary:
     weights: np.ndarray
     bias: float
     updates: list[SampleUpdate]
-
-
-@dataclass(frozen=True)
-class PerceptronHistory:
-    """Everything that happened during :meth:`Perceptron.fit`.
-
-    With ``n_steps = n_epochs * n_samples`` presentations (every sample of every epoch,
-    whether or not it changed the weights):
-
-    Attributes
-    ----------
-    weights : ndarray of shape (n_steps + 1, n_inputs)
-        Row 0 the initial weights, row ``k`` the weights after the ``k``-th presentation.
-    bias : ndarray of shape (n_steps + 1,)
-    epoch : ndarray of shape (n_steps,), int
-        1-based epoch of each presentation.
-    sample_index : ndarray of shape (n_steps,), int
-    prediction : ndarray of shape (n_steps,), int
-    error : ndarray of shape (n_steps,), int
-        :math:`y - \\hat y` in {-1, 0, 1}.
-    delta_w : ndarray of shape (n_steps, n_inputs)
-    delta_b : ndarray of shape (n_steps,)
-    epoch_weights : ndarray of shape (n_epochs + 1, n_inputs)
-        Row 0 initial, row ``e`` after epoch ``e``.
-    epoch_bias : ndarray of shape (n_epochs + 1,)
-    errors_per_epoch : ndarray of shape (n_epochs,), int
-        Misclassified presentations in each epoch.
-    converged : bool
-        An epoch passed with no error (training stopped there).
-    convergence_epoch : int or None
-        1-based number of the first error-free epoch.
-    """
-
-    weights: np.ndarray
-    bias: np.ndarray
-    epoch: np.ndarray
-    sample_index: np.ndarray
-    prediction: np.ndarray
-    error: np.ndarray
-    delta_w: np.ndarray
-    delta_b: np.ndarray
-    epoch_weights: np.ndarray
-    epoch_bias: np.ndarray
-    errors_per_epoch: np.ndarray
-    converged: bool
-    convergence_epoch: int | None
-
-    @property
-    def n_epochs(self) -> int:
-        """Epochs actually run."""
-        return len(self.errors_per_epoch)
 
 
 class Perceptron:
@@ -208,6 +122,24 @@ class Perceptron:
         self.cursor = 0
         self._epoch_errors = 0
         self._last_epoch_errors = 0
+
+    def restore(self, history: PerceptronHistory, steps: int) -> None:
+        """Jump to the state after the first ``steps`` presentations of ``history``.
+
+        ``history`` is a :meth:`fit` run of this perceptron on the same data; afterwards the
+        stepping API continues exactly as if those presentations had been made one by one
+        with :meth:`step_sample` (which would cost a Python loop over all of them).
+        """
+        n_steps = len(history.epoch)
+        if not 0 <= steps <= n_steps:
+            raise ValueError(f"steps must lie in [0, {n_steps}], got {steps}")
+        n_samples = n_steps // history.n_epochs
+        self.weights = history.weights[steps].copy()
+        self.bias = float(history.bias[steps])
+        self.epochs_completed, self.cursor = divmod(int(steps), n_samples)
+        self._epoch_errors = int(np.count_nonzero(history.error[steps - self.cursor : steps]))
+        done = self.epochs_completed
+        self._last_epoch_errors = int(history.errors_per_epoch[done - 1]) if done else 0
 
     def decision_function(self, X) -> np.ndarray:
         """Pre-activation :math:`z = Xw + b`.
@@ -325,46 +257,15 @@ class Perceptron:
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
             raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
         self.reset()
-        n = len(y)
-        weights, bias = [self.weights.copy()], [self.bias]
-        epoch_of, sample_of, predictions, errors, delta_ws, delta_bs = [], [], [], [], [], []
-        epoch_weights, epoch_bias, errors_per_epoch = [self.weights.copy()], [self.bias], []
-        convergence_epoch = None
+        recorder = RunRecorder(self.weights, self.bias)
         for epoch in range(1, int(epochs) + 1):
-            mistakes = 0
-            for index in range(n):
-                prediction, error, delta_w, delta_b = self._update(X[index], y[index])
-                mistakes += error != 0
-                weights.append(self.weights)
-                bias.append(self.bias)
-                epoch_of.append(epoch)
-                sample_of.append(index)
-                predictions.append(prediction)
-                errors.append(error)
-                delta_ws.append(delta_w)
-                delta_bs.append(delta_b)
-            epoch_weights.append(self.weights)
-            epoch_bias.append(self.bias)
-            errors_per_epoch.append(mistakes)
-            if mistakes == 0:
-                convergence_epoch = epoch
+            for index in range(len(y)):
+                update = self._update(X[index], y[index])
+                recorder.presented(epoch, index, *update, self.weights, self.bias)
+            if recorder.epoch_ended(self.weights, self.bias) == 0:
                 break
-        self.epochs_completed = len(errors_per_epoch)
-        return PerceptronHistory(
-            weights=np.array(weights),
-            bias=np.array(bias, dtype=np.float64),
-            epoch=np.array(epoch_of, dtype=np.int64),
-            sample_index=np.array(sample_of, dtype=np.int64),
-            prediction=np.array(predictions, dtype=np.int64),
-            error=np.array(errors, dtype=np.int64),
-            delta_w=np.array(delta_ws).reshape(-1, self.n_inputs),
-            delta_b=np.array(delta_bs, dtype=np.float64),
-            epoch_weights=np.array(epoch_weights),
-            epoch_bias=np.array(epoch_bias, dtype=np.float64),
-            errors_per_epoch=np.array(errors_per_epoch, dtype=np.int64),
-            converged=convergence_epoch is not None,
-            convergence_epoch=convergence_epoch,
-        )
+        self.epochs_completed = recorder.n_epochs
+        return recorder.history()
 
     # -- validation ----------------------------------------------------------------------------
 

@@ -131,6 +131,8 @@ class NetworkRaceResult:
     batch_size : int
         Rows per update actually used (the training-set size for full batch).
     target_accuracy : float
+    full_batch : bool
+        Whether the race trained full-batch (``batch_size=None``), like the seed.
     """
 
     runs: dict[str, OptimizerRun]
@@ -139,6 +141,13 @@ class NetworkRaceResult:
     epochs: int
     batch_size: int
     target_accuracy: float
+    full_batch: bool = False
+
+    def setting(self) -> str:
+        """The network and how it trained, e.g. "Network 2 → 8 → 8 → 1, 5 epochs, full batch"."""
+        sizes = " → ".join(map(str, self.sizes))
+        batches = "full batch" if self.full_batch else f"mini-batches of {self.batch_size}"
+        return f"Network {sizes}, {self.epochs} epochs, {batches}"
 
     def table(self) -> list[dict]:
         """One row per optimizer, like the seed's comparison table.
@@ -203,6 +212,22 @@ def _record(label: str, spec: OptimizerSpec, trainer: Trainer, target: float) ->
     )
 
 
+def _train(task: NetworkTask, model: MLP, optimizer, batch: int, seed: int, epochs: int, on_epoch):
+    """Train ``model`` on the task's rows; ``on_epoch(epoch)`` runs after every epoch."""
+    trainer = Trainer(
+        model,
+        optimizer,
+        task.X_train,
+        task.y_train,
+        task.X_val,
+        task.y_val,
+        batch_size=batch,
+        rng=seed,
+    )
+    trainer.run_epochs(epochs, callback=lambda trainer: on_epoch(trainer.epoch) or False)
+    return trainer
+
+
 def network_race(
     task: NetworkTask,
     specs: Mapping[str, OptimizerSpec] | Sequence[OptimizerSpec] | None = None,
@@ -217,7 +242,7 @@ def network_race(
     Parameters
     ----------
     task : NetworkTask
-        From :func:`make_task`, :func:`tabular_task` or :func:`playground_task`.
+        From ``network_tasks.make_task``, ``tabular_task`` or ``playground_task``.
     specs : mapping of str -> OptimizerSpec, or sequence of OptimizerSpec, optional
         Label -> optimizer, or specs raced under their display labels; defaults to
         :data:`SEED_OPTIMIZERS`.
@@ -252,24 +277,12 @@ def network_race(
     runs: dict[str, OptimizerRun] = {}
     total = epochs * len(specs)
     for index, (label, optimizer) in enumerate(optimizer_objects.items()):
-        trainer = Trainer(
-            initial.copy(),
-            optimizer,
-            task.X_train,
-            task.y_train,
-            task.X_val,
-            task.y_val,
-            batch_size=batch,
-            rng=seed,
-        )
 
-        def report(trainer, index=index, label=label):
+        def on_epoch(epoch, index=index, label=label):
             if progress is not None:
-                done = index * epochs + trainer.epoch
-                progress(done / total, f"{label}: epoch {trainer.epoch} of {epochs}")
-            return False
+                progress((index * epochs + epoch) / total, f"{label}: epoch {epoch} of {epochs}")
 
-        trainer.run_epochs(epochs, callback=report)
+        trainer = _train(task, initial.copy(), optimizer, batch, seed, epochs, on_epoch)
         runs[label] = _record(label, specs[label], trainer, target_accuracy)
         if progress is not None and trainer.diverged:
             progress((index + 1) * epochs / total, f"{label}: diverged")
@@ -280,4 +293,5 @@ def network_race(
         epochs=epochs,
         batch_size=min(batch, n_train),
         target_accuracy=target_accuracy,
+        full_batch=batch_size is None,
     )

@@ -44,8 +44,9 @@ BEHAVIOUR = {
     "adam": (
         "Momentum on top of RMSprop's **per-coordinate scaling**. Early steps have length "
         "about $\\eta$ in every coordinate, so it first heads diagonally whatever the "
-        "curvature; its momentum then makes it overshoot and circle in. The hats are the "
-        "bias corrections $\\hat m = m/(1-\\beta_1^t)$, $\\hat v = v/(1-\\beta_2^t)$."
+        "curvature; its momentum then makes it overshoot and circle in. The factors "
+        "$1/(1-\\beta_1^t)$ and $\\sqrt{1-\\beta_2^t}$ are the bias corrections: they undo the "
+        "averages' start at zero."
     ),
     "adamw": (
         "Adam plus decoupled weight decay that pulls the point towards the origin "

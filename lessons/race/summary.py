@@ -11,13 +11,12 @@ r"""How a race ended, as numbers and as the tables a page shows.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import numpy as np
 
 from lessons.race import surfaces
 from lessons.race.network_race import NetworkRaceResult
-from lessons.race.racing import RaceResult, nearest_minimum_distance
+from lessons.race.racing import RaceResult, labelled, nearest_minimum_distance
 
 
 def steps_to_tolerance(losses, min_value: float | None, tolerance: float) -> int | None:
@@ -105,7 +104,7 @@ def surface_grid(surface, n: int = 120) -> tuple[np.ndarray, np.ndarray, np.ndar
     return xs, ys, surface.f(grid_x, grid_y)
 
 
-def results_table(surface, result: RaceResult, tolerance: float, rates: Mapping) -> list[dict]:
+def results_table(surface, result: RaceResult, tolerance: float, specs) -> list[dict]:
     """The :func:`summarize` rows as display text, one dict per optimizer, in race order.
 
     Numbers span 1e-95 to 1e+200, so each gets its own short format. The gap f − f* has a
@@ -118,9 +117,10 @@ def results_table(surface, result: RaceResult, tolerance: float, rates: Mapping)
     result : RaceResult
     tolerance : float
         Gap that counts as arrived.
-    rates : mapping of str -> float
-        Learning rate of each label (the "η" column).
+    specs : mapping of str -> OptimizerSpec, or sequence of OptimizerSpec
+        The racers (see ``racing.labelled``); their learning rates fill the "η" column.
     """
+    rates = {label: spec.lr for label, spec in labelled(specs).items()}
     surface = surfaces.as_surface(surface)
     show_gap = surface.min_value not in (None, 0.0)
     never = "never" if surface.min_value is not None else "—"
@@ -140,6 +140,16 @@ def results_table(surface, result: RaceResult, tolerance: float, rates: Mapping)
         entry["Diverged at step"] = "" if failed is None else str(failed)
         table.append(entry)
     return table
+
+
+def results_help(tolerance: float) -> dict[str, str]:
+    """Hover help of the :func:`results_table` columns that need one."""
+    return {
+        "Final f": "f at the last point.",
+        "Distance to minimum": "Euclidean distance to the nearest global minimum (★).",
+        "Steps to arrive": f"First step with f − f* ≤ {tolerance:g}.",
+        "Diverged at step": "Step whose result was not finite; empty if the run stayed finite.",
+    }
 
 
 def network_table(result: NetworkRaceResult) -> list[dict]:

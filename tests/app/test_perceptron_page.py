@@ -312,33 +312,40 @@ def test_the_schema_covers_every_control():
     ]
 
 
+def garbage_queries(schema, samples):
+    """Query dicts with the schema's keys (and others) holding any text or ``samples``."""
+    return st.dictionaries(
+        st.sampled_from(list(schema.defaults)) | st.text(max_size=8),
+        st.text(max_size=40) | st.sampled_from(samples),
+        max_size=12,
+    )
+
+
+def repaired_state(schema, query) -> dict:
+    """The state a query opens: whatever came in, it is valid and round-trips without a note."""
+    state, notes = schema.parse(query)
+    assert schema.parse(schema.encode(state)) == (state, [])
+    assert all(isinstance(note, str) and note for note in notes)
+    return state
+
+
 @given(valid_states)
 def test_any_valid_state_round_trips_through_the_url(state):
     assert SCHEMA.parse(SCHEMA.encode(state)) == (state, [])
 
 
-@given(
-    st.dictionaries(
-        st.sampled_from(list(SCHEMA.defaults)) | st.text(max_size=8),
-        st.text(max_size=40) | st.sampled_from(["XOR", "0.5", "1e9", "-1", "1:2:1;3:4:0"]),
-        max_size=12,
-    )
-)
+@given(garbage_queries(SCHEMA, ["XOR", "0.5", "1e9", "-1", "1:2:1;3:4:0"]))
 def test_any_garbage_query_gives_a_valid_state(query):
-    state, notes = SCHEMA.parse(query)
-    assert SCHEMA.parse(SCHEMA.encode(state)) == (state, [])
-    assert all(isinstance(note, str) and note for note in notes)
+    state = repaired_state(SCHEMA, query)
     if state["points"]:
         points.parse_points(state["points"])  # the points of a repaired link always parse
 
 
-def test_emptied_or_oversized_custom_tables_give_a_clear_message():
-    empty = {"edited_rows": {}, "added_rows": [], "deleted_rows": list(range(8))}
-    at = open_page({"gate": "custom"}, session={EDITOR: empty})
-    assert "The table is empty" in at.error[0].value
-    many = [{"x1": float(i), "x2": 0.0, "label": i % 2} for i in range(200)]
-    at = open_page(
-        {"gate": "custom"},
-        session={EDITOR: {"edited_rows": {}, "added_rows": many, "deleted_rows": []}},
-    )
-    assert "use at most 200 points" in at.error[0].value
+def test_a_new_visit_takes_every_setting_from_the_link():
+    at = open_page({"gate": "custom", "points": CORNERS, "step": "3"})
+    at.switch_page("pages/2_activations.py").run()
+    at.query_params.clear()
+    at.switch_page(PAGE).run()
+    assert at.selectbox(key="pc.gate").value == "and"
+    assert shown_weights(at) == ("0", "0", "0")
+    assert query_value(at, "points") == "" and query_value(at, "step") == "0"

@@ -1,8 +1,6 @@
 """The optimizer race page: its URL schema (round trip, garbage), every surface and optimizer,
 hyper-parameters, divergence, the empty selection and the network race, under AppTest."""
 
-import importlib.util
-
 import numpy as np
 import pytest
 from hypothesis import given
@@ -13,6 +11,7 @@ from core import optimizers
 from lessons.race import network_tasks, presets, surfaces
 from tests.app import pages
 from ui import pickers
+from ui import race_controls as controls
 from ui.home import APP_ROOT
 
 PAGE = "pages/4_optimizers.py"
@@ -20,20 +19,9 @@ RUN_TIMEOUT = 60
 ALL_OPTIMIZERS = list(optimizers.OPTIMIZERS)
 
 
-def load_page_module():
-    """The page's module without running it (Streamlit runs it as ``__main__``)."""
-    spec = importlib.util.spec_from_file_location("race_page", APP_ROOT / PAGE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-race_page = load_page_module()
-
-
 def key(field: str) -> str:
     """Widget key of a URL field of the page."""
-    return f"race.{field}"
+    return controls.race_schema("quadratic").widget_key(field)
 
 
 def open_page(**query) -> AppTest:
@@ -62,7 +50,7 @@ def number_bounds(field) -> tuple:
 
 def valid_states(surface_name: str):
     """Every field of the page's schema for ``surface_name`` with a strategy of valid values."""
-    schema = race_page.race_schema(surface_name)
+    schema = controls.race_schema(surface_name)
     names = st.lists(st.sampled_from(ALL_OPTIMIZERS), unique=True)
     choices = {
         "surface": st.just(surface_name),
@@ -71,7 +59,7 @@ def valid_states(surface_name: str):
         "tol": st.sampled_from(presets.TOLERANCES),
         "sched": st.sampled_from(list(pickers.SCHEDULE_LABELS)),
         "net_data": st.sampled_from(list(network_tasks.DATASET_TITLES)),
-        "net_batch": st.sampled_from(race_page.BATCHES),
+        "net_batch": st.sampled_from(controls.BATCHES),
     }
     switches = {f"{name}_{switch}" for name in ALL_OPTIMIZERS for switch in pickers.SWITCHES}
     strategies = {}
@@ -88,7 +76,7 @@ def valid_states(surface_name: str):
 
 
 def test_the_schema_covers_every_control_of_both_races():
-    schema = race_page.race_schema("booth")
+    schema = controls.race_schema("booth")
     keys = {field.key for field in schema.fields}
     for name in ALL_OPTIMIZERS:
         assert {f"{name}_lr", f"net_{name}_lr"} <= keys
@@ -101,12 +89,12 @@ def test_the_schema_covers_every_control_of_both_races():
     assert schema["steps"].default == presets.PRESETS["booth"].steps
     assert schema["adagrad_lr"].default == presets.PRESETS["booth"].learning_rates["adagrad"]
     assert number_bounds(schema["x0"]) == (-10.0, 10.0)
-    assert number_bounds(race_page.race_schema("rosenbrock")["y0"]) == (-1.0, 3.0)
+    assert number_bounds(controls.race_schema("rosenbrock")["y0"]) == (-1.0, 3.0)
 
 
 @pytest.mark.parametrize("surface_name", sorted(surfaces.SURFACES))
 def test_any_valid_state_round_trips_through_the_url(surface_name):
-    schema = race_page.race_schema(surface_name)
+    schema = controls.race_schema(surface_name)
 
     @given(valid_states(surface_name))
     def round_trip(state):
@@ -117,14 +105,14 @@ def test_any_valid_state_round_trips_through_the_url(surface_name):
     round_trip()
 
 
-query_keys = st.sampled_from([field.key for field in race_page.race_schema("quadratic").fields])
+query_keys = st.sampled_from([field.key for field in controls.race_schema("quadratic").fields])
 
 
 @given(st.dictionaries(query_keys | st.text(max_size=8), st.text(max_size=20), max_size=12))
 def test_any_garbage_query_gives_a_valid_state(query):
     # As the page does it: the link's surface picks the schema.
-    surface_name = race_page.SURFACE_FIELD.parse(query.get("surface"))[0]
-    schema = race_page.race_schema(surface_name)
+    surface_name = controls.SURFACE_FIELD.parse(query.get("surface"))[0]
+    schema = controls.race_schema(surface_name)
     state, notes = schema.parse(query)
     assert state["surface"] == surface_name
     again, second_notes = schema.parse(schema.encode(state))
@@ -223,7 +211,7 @@ def test_url_sets_up_the_race():
     assert at.number_input(key=key("x0")).value == 5.0
     assert at.number_input(key=key("y0")).value == -8.0
     assert at.slider(key=key("steps")).value == 30
-    assert at.selectbox(key=race_page.START_KEY).value == "Below (5, -8)"
+    assert at.selectbox(key=controls.START_KEY).value == "Below (5, -8)"
 
 
 def test_garbage_link_opens_with_defaults_and_a_note():
@@ -246,11 +234,11 @@ def test_garbage_link_opens_with_defaults_and_a_note():
 
 def test_start_preset_moves_the_start():
     at = open_page()
-    at.selectbox(key=race_page.START_KEY).set_value("Shallow side (-1.4, 0.1)").run()
+    at.selectbox(key=controls.START_KEY).set_value("Shallow side (-1.4, 0.1)").run()
     assert at.number_input(key=key("x0")).value == -1.4
     assert (at.query_params["x0"], at.query_params["y0"]) == ("-1.4", "0.1")
     at.number_input(key=key("y0")).set_value(0.5).run()
-    assert at.selectbox(key=race_page.START_KEY).value == presets.CUSTOM_START
+    assert at.selectbox(key=controls.START_KEY).value == presets.CUSTOM_START
 
 
 def test_empty_selection_gives_a_clear_message():

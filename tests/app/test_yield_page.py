@@ -1,4 +1,5 @@
-"""The semiconductor yield page under streamlit.testing: train, evaluate, upload, score.
+"""The semiconductor yield page: its URL schema (round trip, garbage), then train, evaluate,
+upload and score under streamlit.testing.
 
 Small data through the URL (1,000 dies, 5 epochs) keeps every run around a second.
 Expected numbers are recomputed here from the session's model and the fixture files,
@@ -6,21 +7,41 @@ independently of what the page shows.
 """
 
 import dataclasses
+import runpy
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from core.activations import ACTIVATIONS
+from core.initializers import INITIALIZERS
+from core.optimizers import OPTIMIZERS
 from tests.app import pages
-from yieldmodel import experiments as ye
+from ui import pickers
+from ui.home import APP_ROOT
 from yieldmodel import model_io
+from yieldmodel.architecture import format_hidden
+from yieldmodel.experiments import EXPERIMENTS
+from yieldmodel.training import TrainingRun
 
 PAGE_PATH = "pages/5_yield.py"
 DATA = Path(__file__).resolve().parents[1] / "data"
-RUN_TIMEOUT = 90
 SMALL = {"rows": "1000", "epochs": "5"}
+
+
+# The page's names without running it (Streamlit runs it as ``__main__``).
+yield_page = SimpleNamespace(**runpy.run_path(str(APP_ROOT / PAGE_PATH), run_name="yield_page"))
+SCHEMA = yield_page.SCHEMA
+
+
+def key(field: str) -> str:
+    """Widget key of a URL field of the page."""
+    return SCHEMA.widget_key(field)
 
 
 def open_page(**query) -> AppTest:
@@ -52,8 +73,104 @@ def scored_table(at: AppTest) -> pd.DataFrame:
     return at.dataframe[-1].value
 
 
-def trained_run(at: AppTest) -> ye.TrainingRun:
+def trained_run(at: AppTest) -> TrainingRun:
     return at.session_state["yd_run"]["run"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The URL schema, without Streamlit
+# ---------------------------------------------------------------------------------------------
+
+
+def _hyper_values() -> dict:
+    """A strategy per optimizer hyper-parameter field, from the pickers' own ranges."""
+    strategies = {}
+    for field in pickers.optimizer_fields("", "adam", 1e-3):
+        name = field.key.split("_", 1)[-1]
+        if name in pickers.SWITCHES:
+            strategies[field.key] = st.booleans()
+        elif name in pickers.HYPER_RANGES:
+            _, low, high, _, _ = pickers.HYPER_RANGES[name]
+            strategies[field.key] = st.floats(low, high, allow_nan=False)
+    return strategies
+
+
+valid_states = st.fixed_dictionaries(
+    {
+        "src": st.sampled_from(list(yield_page.SOURCES)),
+        "rows": st.integers(200, 50_000),
+        "fail": st.integers(5, 50),
+        "noise": st.integers(0, 30),
+        "seed": st.integers(0, 1_000_000),
+        "layers": st.lists(st.integers(1, 1024), max_size=8).map(format_hidden),
+        "act": st.sampled_from(list(ACTIVATIONS)),
+        "init": st.sampled_from(list(INITIALIZERS)),
+        "opt": st.sampled_from(list(OPTIMIZERS)),
+        "lr": st.sampled_from(pickers.LEARNING_RATES),
+        **_hyper_values(),
+        "batch": st.sampled_from(yield_page.BATCH_SIZES),
+        "epochs": st.integers(1, 500),
+        "l2": st.sampled_from(yield_page.L2_RATES),
+        "dropout": st.floats(0.0, 0.8, allow_nan=False),
+        "cw": st.booleans(),
+        "thr": st.floats(0.0, 1.0, allow_nan=False),
+        "recall": st.integers(50, 99),
+    }
+)
+
+
+def test_the_schema_covers_every_sidebar_control():
+    assert set(valid_states.wrapped_strategy.mapping) == {field.key for field in SCHEMA.fields}
+    assert SCHEMA.parse({}) == (SCHEMA.defaults, [])
+    defaults = SCHEMA.defaults
+    assert (defaults["layers"], defaults["opt"], defaults["lr"]) == ("64,32", "adam", 1e-3)
+    assert (defaults["rows"], defaults["fail"], defaults["recall"]) == (5000, 50, 85)
+
+
+@settings(max_examples=60)
+@given(valid_states)
+def test_any_valid_state_round_trips_through_the_url(state):
+    parsed, notes = SCHEMA.parse(SCHEMA.encode(state))
+    assert notes == []
+    assert parsed == state
+
+
+query_keys = st.sampled_from([field.key for field in SCHEMA.fields]) | st.text(max_size=8)
+
+
+@settings(max_examples=60)
+@given(st.dictionaries(query_keys, st.text(max_size=20), max_size=12))
+def test_any_garbage_query_gives_a_valid_state(query):
+    state, notes = SCHEMA.parse(query)
+    again, second_notes = SCHEMA.parse(SCHEMA.encode(state))
+    assert again == state and second_notes == []
+    assert all(isinstance(note, str) and note for note in notes)
+    yield_page.hidden_widths(state["layers"])  # the network the state describes can be built
+
+
+def test_layer_widths_in_a_link_are_normalised_or_refused():
+    state, notes = SCHEMA.parse({"layers": " 16 , 8 "})
+    assert state["layers"] == "16,8" and notes == []
+    for text in ("64,x", "0", "2000", ",".join(["4"] * 9)):
+        state, notes = SCHEMA.parse({"layers": text})
+        assert state["layers"] == "64,32" and f"`layers={text}` ignored" in notes[0]
+    assert SCHEMA.parse({"layers": ""})[0]["layers"] == ""  # logistic regression
+
+
+def test_a_garbage_link_opens_with_defaults_and_a_note():
+    at = open_page(rows="lots", layers="64,x", opt="lion", thr="7", batch="33", bogus="1")
+    assert_clean(at)
+    note = texts(at.warning)
+    for part in ("`rows=lots` ignored", "`layers=64,x` ignored", "`opt=lion` ignored"):
+        assert part in note
+    assert "`thr=7`: above the largest allowed value" in note and "`bogus`" in note
+    assert at.number_input(key=key("rows")).value == 5000
+    assert at.text_input(key=key("layers")).value == "64,32"
+    assert at.selectbox(key=key("opt")).value == "adam"
+    assert at.slider(key=key("thr")).value == 1.0
+    assert at.select_slider(key=key("batch")).value == 32
+    assert trained_run(at).pipeline.model.sizes == [20, 64, 32, 1]
+    assert at.query_params["rows"] == "5000" and at.query_params["layers"] == "64,32"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -84,9 +201,9 @@ def test_first_visit_trains_and_shows_every_metric():
 
 def test_train_button_uses_the_sidebar_settings():
     at = open_page()
-    at.text_input(key="yd_layers").set_value("16").run()
+    at.text_input(key=key("layers")).set_value("16").run()
     assert "settings changed" in texts(at.info)
-    at.number_input(key="yd_epochs").set_value(3).run()
+    at.number_input(key=key("epochs")).set_value(3).run()
     at.button(key="yd_train").click().run()
     assert_clean(at)
     run = trained_run(at)
@@ -100,7 +217,7 @@ def test_train_button_uses_the_sidebar_settings():
 def test_threshold_slider_and_suggestion_update_the_metrics():
     at = open_page()
     run = trained_run(at)
-    at.slider(key="yd_threshold").set_value(0.9).run()
+    at.slider(key=key("thr")).set_value(0.9).run()
     report = run.evaluate(0.9)
     shown = metrics(at)
     assert shown["Recall"] == f"{report['recall']:.3f}"
@@ -110,7 +227,7 @@ def test_threshold_slider_and_suggestion_update_the_metrics():
 
     at.button(key="yd_use_suggested").click().run()
     fails = run.proba_val[run.y_val == 1]
-    threshold = at.slider(key="yd_threshold").value
+    threshold = at.slider(key=key("thr")).value
     assert threshold <= run.suggested_threshold < threshold + 0.01  # rounded down
     assert np.mean(fails >= threshold) >= 0.85
 
@@ -120,12 +237,12 @@ def test_settings_come_from_the_url():
     run = trained_run(at)
     assert run.pipeline.model.sizes == [20, 8, 1]
     assert run.architecture.class_weights
-    assert at.slider(key="yd_threshold").value == 0.3
-    assert at.slider(key="yd_recall").value == 90
+    assert at.slider(key=key("thr")).value == 0.3
+    assert at.slider(key=key("recall")).value == 90
 
 
 def test_a_diverging_run_is_explained_not_crashed():
-    at = open_page(lr="10")
+    at = open_page(lr="10.0")
     run = trained_run(at)
     assert run.diverged_at is not None and run.history["epoch"] == []
     assert "Training diverged at epoch 1" in texts(at.error)
@@ -135,7 +252,7 @@ def test_a_diverging_run_is_explained_not_crashed():
 def test_bad_layer_widths_are_explained_and_keep_the_model():
     at = open_page()
     before = at.session_state["yd_run"]["token"]
-    at.text_input(key="yd_layers").set_value("64,x").run()
+    at.text_input(key=key("layers")).set_value("64,x").run()
     assert_clean(at)
     assert "Check the network settings" in texts(at.error)
     assert at.button(key="yd_train").disabled
@@ -148,8 +265,8 @@ def test_initialisation_experiment_runs_in_one_click():
     assert len(at.dataframe) == 1  # only the data preview so far
     at.button(key="yd_run_initialisation").click().run()
     assert_clean(at)
-    table = at.session_state["yd_experiments"]["initialisation"]
-    assert table["setting"].tolist() == list(ye.EXPERIMENTS["initialisation"].variants)
+    table = at.session_state["yd_experiments"]["initialisation"]["table"]
+    assert table["setting"].tolist() == list(EXPERIMENTS["initialisation"].variants)
     by_setting = table.set_index("setting")["validation accuracy"]
     assert by_setting["Random N(0, 0.01²)"] < 0.6 < by_setting["He (Kaiming) normal"]
     assert len(at.dataframe) == 2
@@ -234,8 +351,8 @@ def test_semicolon_decimal_comma_file_is_read_and_explained():
 
 def test_model_downloads_and_uploads():
     at = open_page()
-    for key in ("yd_download_model", "yd_download_onnx", "yd_download_template"):
-        assert at.download_button(key=key)
+    for button in ("yd_download_model", "yd_download_onnx", "yd_download_template"):
+        assert at.download_button(key=button)
     run = trained_run(at)
 
     at.file_uploader(key="yd_model_upload").set_value(
@@ -251,7 +368,7 @@ def test_model_downloads_and_uploads():
     ).run()
     assert_clean(at)
     assert "saved.npz** is loaded" in texts(at.success)
-    assert at.slider(key="yd_threshold").value == 0.42
+    assert at.slider(key=key("thr")).value == 0.42
     assert at.radio(key="yd_score_with").options == [
         "the model trained here",
         "model file saved.npz",
@@ -282,7 +399,7 @@ def test_own_labelled_csv_is_prepared_reported_and_trained():
     assert "Missing values imputed with the training median" in report
     assert "tick **Class weights**" in texts(at.info)
 
-    at.checkbox(key="yd_class_weights").check().run()
+    at.checkbox(key=key("cw")).check().run()
     at.button(key="yd_train").click().run()
     assert_clean(at)
     run = trained_run(at)

@@ -25,6 +25,10 @@ LINK_NOTE = "Some settings in this link could not be used"
 
 def open_activations(page: Page, app_url: str, query: str = "") -> None:
     open_app(page, app_url, URL_PATH + query)
+    shows_the_page(page)
+
+
+def shows_the_page(page: Page) -> None:
     assert_no_dialog(page)
     expect(page.locator("h1").first).to_have_text("Activations")
     wait_for_plotly(page, CHARTS_ON_LOAD)
@@ -50,9 +54,7 @@ def test_opens_from_the_sidebar(page, app_url):
     page.locator(NAV_LINKS).filter(has_text=re.compile("Activations$")).click()
     page.wait_for_url(re.compile(rf"/{URL_PATH}/?(\?|$)"))
     wait_for_app(page)
-    expect(page.locator("h1").first).to_have_text("Activations")
-    wait_for_plotly(page, CHARTS_ON_LOAD)
-    assert_no_exception(page)
+    shows_the_page(page)
 
 
 def test_curves_show_every_selected_activation_by_its_label(page, app_url):

@@ -16,6 +16,8 @@ from tests.e2e.helpers import (
 )
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+NAV_LINKS = '[data-testid="stSidebar"] [data-testid="stPageLink"] a'
+LINK_NOTE = "Some settings in this link could not be used"
 # Fewer epochs than the default keep the browser test quick on a shared 2-core machine.
 URL_PATH = "yield?epochs=15"
 
@@ -34,7 +36,7 @@ def test_opens_cold_at_its_url_with_charts(page: Page, app_url: str):
 
 def test_opens_from_the_sidebar_link(page: Page, app_url: str):
     open_app(page, app_url)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Semiconductor Yield").click()
+    page.locator(NAV_LINKS).filter(has_text=re.compile("Semiconductor Yield$")).click()
     # The page writes its settings into the query string at once, so match the path only.
     page.wait_for_url(re.compile(r"/yield(\?|$)"))
     wait_for_app(page)
@@ -42,6 +44,19 @@ def test_opens_from_the_sidebar_link(page: Page, app_url: str):
         timeout=APP_TIMEOUT_MS
     )
     assert page.url.split("?")[0].endswith("/yield")
+    assert_no_exception(page)
+
+
+def test_a_garbage_link_opens_with_defaults_and_says_what_was_ignored(page: Page, app_url: str):
+    open_app(page, app_url, URL_PATH + "&layers=64,x&opt=lion&thr=7")
+    note = page.get_by_text(LINK_NOTE)
+    expect(note).to_be_visible()
+    alert = page.get_by_test_id("stAlert").filter(has_text=LINK_NOTE)
+    expect(alert).to_contain_text("layers=64,x ignored (expected comma-separated positive")
+    expect(alert).to_contain_text("opt=lion ignored")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("textbox", name="Hidden layer widths")).to_have_value("64,32")
+    expect(page).to_have_url(re.compile(r"layers=64(%2C|,)32"))
     assert_no_exception(page)
 
 

@@ -267,3 +267,40 @@ def test_bad_epochs_are_rejected():
     for epochs in (0, -1, 2.0):
         with pytest.raises(ValueError, match="epochs"):
             Perceptron(2).fit(X, y, epochs=epochs)
+
+
+@pytest.mark.parametrize("init", ["zeros", "random"])
+def test_restore_continues_exactly_like_the_stepping_api(init):
+    X, y = gate("xor")
+    history = Perceptron(2, lr=0.5, rng=4, init=init).fit(X, y, epochs=5)
+    for steps in (0, 1, 3, 4, 9, len(history.epoch)):
+        stepper = Perceptron(2, lr=0.5, rng=4, init=init)
+        for _ in range(steps):
+            stepper.step_sample(X, y)
+        restored = Perceptron(2, lr=0.5, rng=4, init=init)
+        restored.restore(history, steps)
+        assert (restored.cursor, restored.epochs_completed) == (
+            stepper.cursor,
+            stepper.epochs_completed,
+        )
+        # The rest of the epoch, and its error count, continue the same way.
+        expected, got = stepper.step_epoch(X, y), restored.step_epoch(X, y)
+        assert got.errors == expected.errors and got.epoch == expected.epoch
+        np.testing.assert_array_equal(got.weights, expected.weights)
+        assert got.bias == expected.bias
+
+
+def test_history_update_is_what_step_sample_returned():
+    X, y = gate("and")
+    history = Perceptron(2).fit(X, y, epochs=20)
+    stepper = Perceptron(2)
+    for k in range(1, len(history.epoch) + 1):
+        expected, got = stepper.step_sample(X, y), history.update(k)
+        for field in ("epoch", "sample_index", "prediction", "error", "end_of_epoch", "bias"):
+            assert getattr(got, field) == getattr(expected, field), (k, field)
+        np.testing.assert_array_equal(got.delta_w, expected.delta_w)
+        np.testing.assert_array_equal(got.weights, expected.weights)
+    with pytest.raises(ValueError, match="step must lie in"):
+        history.update(0)
+    with pytest.raises(ValueError, match="steps must lie in"):
+        Perceptron(2).restore(history, len(history.epoch) + 1)

@@ -1,5 +1,7 @@
 """lessons.perceptron.lab and .explain: the page's run, its step position, the XOR fixes."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -44,16 +46,26 @@ def test_epoch_of_counts_from_one():
     assert [lab.epoch_of(k, 4) for k in (0, 1, 4, 5, 8, 9)] == [1, 1, 1, 2, 2, 3]
 
 
-def test_replay_reaches_the_weights_of_the_recorded_run(and_run):
+def assert_same_update(got, expected) -> None:
+    for field in dataclasses.fields(expected):
+        name = field.name
+        assert np.array_equal(getattr(got, name), getattr(expected, name)), name
+
+
+def test_view_at_matches_the_stepping_api(and_run):
     X, y, history = and_run
-    for steps in (0, 1, 5, 24):
-        view = lab.replay(X, y, 1.0, "zeros", 0, steps)
-        np.testing.assert_array_equal(view.model.weights, history.weights[steps])
-        assert view.model.bias == history.bias[steps]
-    view = lab.replay(X, y, 1.0, "zeros", 0, 1)
-    assert view.update.sample_index == 0 and view.update.delta_b == -1.0
-    np.testing.assert_array_equal(view.z_before, [0.0, 0.0, 0.0, 0.0])
-    assert lab.replay(X, y, 1.0, "zeros", 0, 0).update is None
+    stepper = Perceptron(2)
+    last_update = z_before = None
+    for steps in range(len(history.epoch) + 1):
+        view = lab.view_at(X, history, 1.0, "zeros", 0, steps)
+        np.testing.assert_array_equal(view.model.weights, stepper.weights)
+        assert (view.model.bias, view.model.cursor) == (stepper.bias, stepper.cursor)
+        assert (view.update is None) == (last_update is None)
+        if last_update is not None:
+            assert_same_update(view.update, last_update)
+            np.testing.assert_array_equal(view.z_before, z_before)
+        z_before = stepper.decision_function(X)
+        last_update = stepper.step_sample(X, y)
 
 
 def test_lifted_features_solve_xor_and_the_network_learns_it():
@@ -72,7 +84,7 @@ def test_lifted_features_solve_xor_and_the_network_learns_it():
 
 def test_explanations_carry_the_numbers(and_run):
     X, y, history = and_run
-    view = lab.replay(X, y, 1.0, "zeros", 0, 1)
+    view = lab.view_at(X, history, 1.0, "zeros", 0, 1)
     assert explain.parameter_metrics(view) == [
         ("w1", "0", None),
         ("w2", "0", None),

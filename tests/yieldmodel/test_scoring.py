@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from yieldmodel import seed_data
-from yieldmodel.architecture import Architecture
 from yieldmodel.messages import DataError
 from yieldmodel.scoring import (
     TEMPLATE_ID_COLUMNS,
@@ -19,20 +18,8 @@ from yieldmodel.scoring import (
     score_frame,
     template_frame,
 )
-from yieldmodel.training import train_pipeline
 
 FEATURES = seed_data.SEMICONDUCTOR_FEATURES
-FAST = Architecture(hidden=(16,), epochs=8)
-
-
-@pytest.fixture(scope="module")
-def table():
-    return seed_data.semiconductor(1000, rng=42)
-
-
-@pytest.fixture(scope="module")
-def run(table):
-    return train_pipeline(table, "fail", FAST, rng=0)
 
 
 # ---------------------------------------------------------------------------- latency

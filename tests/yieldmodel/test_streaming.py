@@ -10,11 +10,12 @@ import pytest
 
 from core.mlp import MLP
 from yieldmodel import streaming
+from yieldmodel.arrow_cells import feature_values
 from yieldmodel.csv_reading import read_csv
 from yieldmodel.messages import DataError
 from yieldmodel.pipeline import Pipeline
 from yieldmodel.preprocessing import Preprocessor
-from yieldmodel.streaming import feature_values, score_csv, sniff_layout
+from yieldmodel.streaming import score_csv, sniff_layout
 from yieldmodel.validation import validate_for_scoring
 
 FEATURES = ["Vdd_min", "Idd_active", "freq_max", "leakage"]

@@ -20,16 +20,6 @@ FEATURES = seed_data.SEMICONDUCTOR_FEATURES
 FAST = Architecture(hidden=(16,), epochs=8)
 
 
-@pytest.fixture(scope="module")
-def table():
-    return seed_data.semiconductor(1000, rng=42)
-
-
-@pytest.fixture(scope="module")
-def run(table):
-    return train_pipeline(table, "fail", FAST, rng=0)
-
-
 # ---------------------------------------------------------------------------- settings
 
 

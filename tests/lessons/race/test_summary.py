@@ -10,6 +10,7 @@ from lessons.race import network_race, network_tasks, surfaces
 from lessons.race.racing import run_race
 from lessons.race.summary import (
     network_table,
+    results_help,
     results_table,
     steps_to_tolerance,
     summarize,
@@ -118,7 +119,7 @@ def test_surface_grid_rows_follow_y():
 def test_results_table_formats_each_row_as_text():
     specs = {"SGD": OptimizerSpec("sgd", 0.001), "Wild": OptimizerSpec("sgd", 1.0)}
     result = run_race("rosenbrock", specs, (-1.5, 2.0), 30)
-    rows = results_table("rosenbrock", result, 1e-3, {"SGD": 0.001, "Wild": 1.0})
+    rows = results_table("rosenbrock", result, 1e-3, specs)
     sgd, wild = rows
     path = result["SGD"]
     x, y = path[-1]
@@ -133,14 +134,20 @@ def test_results_table_formats_each_row_as_text():
 
 
 def test_results_table_shows_the_gap_and_dashes_where_they_mean_something():
-    camel = run_race("six_hump_camel", [OptimizerSpec("adam", 0.05)], (0.1, -0.7), 200)
-    (row,) = results_table("six_hump_camel", camel, 1e-2, {"Adam": 0.05})
+    adam = [OptimizerSpec("adam", 0.05)]
+    camel = run_race("six_hump_camel", adam, (0.1, -0.7), 200)
+    (row,) = results_table("six_hump_camel", camel, 1e-2, adam)
+    assert row["η"] == 0.05
     f_star = surfaces.get("six_hump_camel").min_value
     assert row["f − f*"] == f"{camel.losses['Adam'][-1] - f_star:.3g}"
     assert row["Steps to arrive"] == str(np.flatnonzero(camel.losses["Adam"] - f_star <= 1e-2)[0])
-    saddle = run_race("saddle", [OptimizerSpec("sgd", 0.1)], None, 5)
-    (row,) = results_table("saddle", saddle, 1e-2, {"SGD": 0.1})
+    sgd = [OptimizerSpec("sgd", 0.1)]
+    saddle = run_race("saddle", sgd, None, 5)
+    (row,) = results_table("saddle", saddle, 1e-2, sgd)
     assert row["Distance to minimum"] == "—" and row["Steps to arrive"] == "—"
+    help_texts = results_help(1e-6)
+    assert set(help_texts) <= set(row) | {"f − f*"}
+    assert help_texts["Steps to arrive"] == "First step with f − f* ≤ 1e-06."
 
 
 def test_network_table_names_the_target_and_marks_divergence():
@@ -162,5 +169,8 @@ def test_network_table_names_the_target_and_marks_divergence():
     reached = np.flatnonzero(run.val_accuracy >= 0.9)
     assert calm["Epochs to 90%"] == (str(reached[0] + 1) if reached.size else "never")
     assert calm["Note"] == ""
+    assert result.setting() == "Network 2 → 8 → 8 → 1, 6 epochs, full batch"
+    mini = network_race.network_race(task, [OptimizerSpec("sgd", 0.1)], epochs=1, batch_size=16)
+    assert mini.setting() == "Network 2 → 8 → 8 → 1, 1 epochs, mini-batches of 16"
     if result.runs["wild"].diverged:
         assert wild["Note"] == f"diverged after {result.runs['wild'].loss.size} epochs"
