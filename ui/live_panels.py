@@ -179,7 +179,8 @@ def _notes(live) -> None:
         st.info(f"Stopped: {note}.", icon=":material/flag:")
 
 
-def _live_figures(live, view: LiveView) -> dict[str, dict]:
+def live_figures(live, view: LiveView) -> dict[str, dict]:
+    """The network, decision-map and loss figures of one live frame."""
     frame, model, data = live.frame(view.discretize), live.model, live.data
     revision = f"{live.data_spec}-{live.net_spec}"
     network = network_figure(
@@ -217,7 +218,7 @@ def _live_body(view: LiveView) -> None:
     _notes(live)  # only on runs that redraw everything: frames keep the charts' place
     live_chart.live_charts(
         "bp_live_charts",
-        _live_figures(live, view),
+        live_figures(live, view),
         columns=[["network"], ["decision", "loss"]],
         widths=[3, 2],
         captions={"network": NETWORK_CAPTION},

@@ -4,16 +4,15 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from lessons.live.grids import NetworkLayout, StepInspection, connections
-from viz.network import (
-    LINE_WIDTHS,
-    NEGATIVE,
-    POSITIVE,
-    network_figure,
-    node_names,
-    step_labels,
-    width_class,
-)
+from lessons.live.inspection import StepInspection
+from lessons.live.layout import NetworkLayout, connections
+from viz import network
+from viz.network import LINE_WIDTHS, NEGATIVE, POSITIVE, node_names, step_labels, width_class
+
+
+def network_figure(*args, **kwargs) -> go.Figure:
+    """The figure dict, validated by Plotly (the builder itself skips validation for speed)."""
+    return go.Figure(network.network_figure(*args, **kwargs))
 
 
 def weights_for(widths, seed=0):
@@ -44,8 +43,8 @@ def test_big_network_still_has_few_traces():
     layout = NetworkLayout(widths, thumb=12)
     packed = layout.pack([np.zeros((12, 12, w)) for w in widths])
     figure = network_figure(layout, weights_for(widths), packed)
-    # 1 heatmap + at most 2 signs x 5 widths of lines + weight hover + node hover
-    assert len(figure.data) <= 1 + 2 * len(LINE_WIDTHS) + 2
+    # 1 heatmap + 2 signs x 5 widths of lines + weight hover + node hover, always
+    assert len(figure.data) == 1 + 2 * len(LINE_WIDTHS) + 2
     assert sum(t.type == "heatmap" for t in figure.data) == 1
 
 
@@ -97,8 +96,10 @@ def test_hover_names_each_weight_and_node():
         edge_hover=[f"g{k}" for k in range(6)],
     )
     weight_hover = next(t for t in figure.data if t.name == "weights")
-    assert weight_hover.hovertext[1] == "w = -1.25<br>x₁ → H1.2<br>g1"
-    assert weight_hover.hovertext[5] == "w = -0.75<br>H1.2 → output<br>g5"
+    # the weight is customdata, so the text stays the same while the weights change
+    assert weight_hover.hovertemplate == "w = %{customdata:.4g}<br>%{text}<extra></extra>"
+    assert (weight_hover.customdata[1], weight_hover.text[1]) == (-1.25, "x₁ → H1.2<br>g1")
+    assert (weight_hover.customdata[5], weight_hover.text[5]) == (-0.75, "H1.2 → output<br>g5")
     np.testing.assert_allclose(weight_hover.x[0], layout.column_left(0) + 1 + 0.5 * 2.0)
     nodes = next(t for t in figure.data if t.name == "nodes")
     assert list(nodes.hovertext) == ["x₁", "x₂", "H1.1", "H1.2", "output"]
@@ -135,6 +136,19 @@ def test_column_titles_and_input_labels_become_annotations():
     assert texts == ["Input", "Hidden 1", "Output", "x₁", "x₁²"]
 
 
+def test_the_structure_depends_on_the_shape_only():
+    # live charts send the structure once: new weights change arrays, never the traces
+    widths = (2, 4, 1)
+    layout = NetworkLayout(widths, thumb=2)
+    small = network.network_figure(layout, [0.01 * w for w in weights_for(widths)])
+    large = network.network_figure(layout, [100 * w for w in weights_for(widths, seed=5)])
+    names = [trace["name"] for trace in small["data"]]
+    assert names == [trace["name"] for trace in large["data"]]
+    assert small["layout"] == large["layout"]
+    empty = [t for t in small["data"] if t.get("mode") == "lines" and t["x"].size == 0]
+    assert len(empty) >= len(LINE_WIDTHS)  # tiny weights: the wide classes stay empty
+
+
 def test_figure_spec_passes_plotly_validation():
     # the figure is built without validation for speed; the full spec must still be valid
     widths = (3, 4, 2)
@@ -147,7 +161,7 @@ def test_figure_spec_passes_plotly_validation():
         column_titles=["a", "b", "c"],
         node_text=list("abcdefghi"),
     )
-    go.Figure(figure.to_dict())
+    assert figure.to_dict()["data"]
 
 
 def test_step_labels_write_values_in_layout_and_weight_order():
