@@ -67,9 +67,11 @@ def load_plotly() -> None:
     marks a new page run, after which every live chart sends everything again.
     """
     st.session_state[_RUN_KEY] = st.session_state.get(_RUN_KEY, 0) + 1
-    if not st.session_state.get(_BUNDLE_SENT_KEY):
-        _loader(key="nn_plotly_bundle")
-        st.session_state[_BUNDLE_SENT_KEY] = True
+    if st.session_state.get(_BUNDLE_SENT_KEY):
+        st.empty()  # holds the bundle's place, so nothing after it moves and remounts
+        return
+    _loader(key="nn_plotly_bundle")
+    st.session_state[_BUNDLE_SENT_KEY] = True
 
 
 def _sent_state(key: str) -> SentState:

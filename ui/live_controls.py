@@ -104,6 +104,7 @@ def fields() -> tuple[url.Field, ...]:
         url.integer("tacc", 0, 0, 100),
         url.choice("epf", "auto", EPOCH_CHOICES),
         url.integer("sample", 1, 1, MAX_SAMPLES),
+        url.integer("layer", 1, 1, MAX_HIDDEN_LAYERS + 1),
     )
 
 

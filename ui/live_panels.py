@@ -27,6 +27,8 @@ FRAME_SECONDS = 0.1
 """Pause between live frames (the browser's redraw time comes on top)."""
 DETAIL_SECONDS = 2.0
 """Refresh period of accuracy, gradient norms and confusion while playing."""
+LIVE_CURVE_POINTS = 300
+"""Most epochs the live loss curve draws (a few hundred pixels wide)."""
 PLAYING_KEY = "bp_playing"
 NOTE_KEY = "bp_stop_note"
 PENDING_KEY = "bp_pending"
@@ -205,7 +207,11 @@ def live_figures(live, view: LiveView) -> dict[str, dict]:
         height=360,
     )
     loss = training_viz.loss_figure(
-        live.history, live.trainer.diverged_at, uirevision=revision, height=230
+        live.history,
+        live.trainer.diverged_at,
+        uirevision=revision,
+        height=230,
+        max_points=LIVE_CURVE_POINTS,
     )
     return {"network": network, "decision": decision, "loss": loss}
 

@@ -13,7 +13,7 @@ each figure dict into
   the size.
 
 One payload is ``b"NNLC"``, the header length (uint32, little endian), the header JSON, and
-the arrays' bytes, zlib-compressed when that pays. ``live_chart.js`` decodes it in the
+the arrays' bytes (zlib-compressed when they are many). ``live_chart.js`` decodes it in the
 browser; :func:`decode` does the same in Python for the tests. Nothing here needs Streamlit.
 """
 
@@ -32,8 +32,9 @@ QUANTIZE_MIN_CELLS = 64
 """2-D float arrays with at least this many cells travel as one byte per cell."""
 NAN_CODE = 255
 """Byte of a NaN cell; finite values use 0..254."""
-COMPRESS_MIN_BYTES = 512
-"""Array bytes below this are sent uncompressed."""
+COMPRESS_MIN_BYTES = 32_768
+"""Array bytes below this are sent as they are: the WebSocket layer compresses every
+message anyway, so compressing here only pays off for big networks' frames."""
 
 
 @dataclass
@@ -55,10 +56,16 @@ _PLAIN = {str, int, float, bool, type(None)}
 
 
 def _split(value, path: str, arrays: dict):
-    """``value`` with every ndarray replaced by ``{"$a": path}`` (arrays collected)."""
+    """``value`` with every ndarray replaced by ``{"$a": path}`` (arrays collected).
+
+    An array met twice (one ``x`` shared by two curves) travels once, under its first path.
+    """
     if isinstance(value, np.ndarray):
         if value.dtype.kind in "OUS":
             return value.tolist()
+        for seen_path, seen in arrays.items():
+            if seen is value:
+                return {"$a": seen_path}
         arrays[path] = value
         return {"$a": path}
     if isinstance(value, dict):

@@ -70,27 +70,38 @@ def _drawing(live, inspection, names: list[str], penalties: bool) -> None:
     )
 
 
-def _tables(model, inspection, names: list[str]) -> None:
-    tabs = st.tabs([f"Layer {layer + 1}" for layer in range(model.n_layers)])
-    last = model.n_layers - 1
-    for layer, tab in enumerate(tabs):
-        width = model.sizes[layer + 1]
-        rows = [f"H{layer + 1}.{i + 1}" for i in range(width)]
-        if layer == last:
-            rows = ["output"] if width == 1 else [f"output {i}" for i in range(width)]
-        sources = names if layer == 0 else [f"H{layer}.{i + 1}" for i in range(model.sizes[layer])]
-        values = {
-            "z": inspection.z[layer],
-            "a": inspection.a[layer],
-            "δ = ∂L/∂z": inspection.delta[layer],
-            "∂L/∂b": inspection.grad_b[layer],
-        }
-        tab.dataframe(pd.DataFrame(values, index=rows), key=f"bp_step_table_{layer}")
-        tab.caption("∂L/∂W (rows: from, columns: to)")
-        tab.dataframe(
-            pd.DataFrame(inspection.grad_W[layer], index=sources, columns=rows),
-            key=f"bp_step_grad_{layer}",
+def _tables(schema: url.UrlSchema, model, inspection, names: list[str]) -> None:
+    key = schema.widget_key("layer")
+    if st.session_state.get(key, 1) > model.n_layers:
+        st.session_state[key] = model.n_layers
+    # one layer at a time: every table is a DataFrame to convert, on every page run
+    layer = (
+        st.segmented_control(
+            "Layer",
+            list(range(1, model.n_layers + 1)),
+            required=True,
+            format_func=lambda number: f"Layer {number}",
+            key=key,
+            label_visibility="collapsed",
         )
+        - 1
+    )
+    width = model.sizes[layer + 1]
+    rows = [f"H{layer + 1}.{i + 1}" for i in range(width)]
+    if layer == model.n_layers - 1:
+        rows = ["output"] if width == 1 else [f"output {i}" for i in range(width)]
+    sources = names if layer == 0 else [f"H{layer}.{i + 1}" for i in range(model.sizes[layer])]
+    values = {
+        "z": inspection.z[layer],
+        "a": inspection.a[layer],
+        "δ = ∂L/∂z": inspection.delta[layer],
+        "∂L/∂b": inspection.grad_b[layer],
+    }
+    st.dataframe(pd.DataFrame(values, index=rows), key="bp_step_table")
+    st.caption("∂L/∂W (rows: from, columns: to)")
+    st.dataframe(
+        pd.DataFrame(inspection.grad_W[layer], index=sources, columns=rows), key="bp_step_grad"
+    )
 
 
 def _gradient_check(live, sample: int) -> None:
@@ -124,7 +135,7 @@ def step_expander(schema: url.UrlSchema, live, penalties: bool) -> None:
         names = [FEATURE_NAMES[name] for name in live.net_spec.features]
         _summary(live, sample, inspection)
         _drawing(live, inspection, names, penalties)
-        _tables(live.model, inspection, names)
+        _tables(schema, live.model, inspection, names)
         if st.button(
             "Check these gradients numerically", icon=":material/calculate:", key="bp_gradcheck"
         ):

@@ -1,9 +1,11 @@
-"""The backprop trainer in chromium: cold open, Play trains live, Pause stops, zoom survives."""
+"""The backprop trainer in chromium: cold open, Play trains live, Pause stops, zoom survives.
+
+Every wait is on a condition (a metric's text, chart data in the page), never a fixed sleep.
+"""
 
 from __future__ import annotations
 
 import re
-import time
 
 from playwright.sync_api import Page, expect
 
@@ -17,8 +19,9 @@ from tests.e2e.helpers import (
 )
 
 URL_PATH = "backprop"
-LIVE_CHARTS = ("bp_network_chart", "bp_decision_chart", "bp_loss_chart")
+LIVE_CHARTS = ("network", "decision", "loss")
 PLAY_TIMEOUT_MS = 90_000
+STILL_MS = 2_000
 
 READ_METRIC = """
 label => {
@@ -31,6 +34,37 @@ label => {
   return null;
 }
 """
+READ_EPOCH = f"() => parseInt((({READ_METRIC})('Epoch') || '').replace(/,/g, ''))"
+# True once the epoch has not changed for STILL_MS milliseconds (state kept on window).
+EPOCH_STILL = f"""
+ms => {{
+  const epoch = ({READ_EPOCH})();
+  const now = performance.now();
+  if (window.nnEpochSeen !== epoch) {{
+    window.nnEpochSeen = epoch;
+    window.nnEpochSince = now;
+  }}
+  return now - window.nnEpochSince >= ms;
+}}
+"""
+# What the browser drew: line segments of the network, rows of the decision map.
+DRAWN = """
+() => {
+  const network = document.querySelector('.nn-chart-network');
+  const decision = document.querySelector('.nn-chart-decision');
+  if (!network || !network.data || !decision || !decision.data) return null;
+  const lines = network.data.filter(trace => trace.mode === 'lines');
+  const hover = network.data.find(trace => trace.name === 'weights');
+  return {
+    lineTraces: lines.length,
+    segments: lines.reduce((total, trace) => total + trace.x.length / 3, 0),
+    weights: Array.from(hover.customdata),
+    colours: lines.flatMap(trace => Array(trace.x.length / 3).fill(trace.line.color)),
+    decisionRows: decision.data[0].z.length,
+    decisionColumns: decision.data[0].z[0].length,
+  };
+}
+"""
 
 
 def metric(page: Page, label: str) -> str:
@@ -38,14 +72,18 @@ def metric(page: Page, label: str) -> str:
 
 
 def epoch(page: Page) -> int:
-    return int(metric(page, "Epoch").replace(",", ""))
+    return page.evaluate(READ_EPOCH)
 
 
 def wait_for_live_charts(page: Page) -> None:
-    for key in LIVE_CHARTS:
-        page.locator(f".st-key-{key} .js-plotly-plot .main-svg").first.wait_for(
+    for name in LIVE_CHARTS:
+        page.locator(f".st-key-bp_live_charts .nn-chart-{name} .main-svg").first.wait_for(
             timeout=PLAY_TIMEOUT_MS
         )
+
+
+def wait_for_epoch_at_least(page: Page, epochs: int) -> None:
+    page.wait_for_function(f"n => ({READ_EPOCH})() >= n", arg=epochs, timeout=PLAY_TIMEOUT_MS)
 
 
 def test_play_trains_live_and_pause_stops(page, app_url):
@@ -60,35 +98,49 @@ def test_play_trains_live_and_pause_stops(page, app_url):
     page.get_by_role("button", name="Play").click()
     pause = page.get_by_role("button", name="Pause")
     expect(pause).to_be_visible(timeout=PLAY_TIMEOUT_MS)
-    page.wait_for_function(f"() => ({READ_METRIC})('Epoch') !== '0'", timeout=PLAY_TIMEOUT_MS)
+    wait_for_epoch_at_least(page, 1)
+    page.wait_for_function(f"() => ({READ_METRIC})('Test loss') !== '—'", timeout=PLAY_TIMEOUT_MS)
     first_loss = float(metric(page, "Test loss"))
-    page.wait_for_function(
-        f"() => parseInt(({READ_METRIC})('Epoch').replace(/,/g, '')) >= 150",
-        timeout=PLAY_TIMEOUT_MS,
-    )
+    wait_for_epoch_at_least(page, 150)
     screenshot(page, "backprop_playing")  # mid-play: look for blank or faded charts
-    for key in LIVE_CHARTS:
-        chart = page.locator(f".st-key-{key}")
-        expect(chart.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+    for name in LIVE_CHARTS:
+        chart = page.locator(f".st-key-bp_live_charts .nn-chart-{name}")
+        expect(chart.locator(".main-svg").first).to_be_visible()
     later_loss = float(metric(page, "Test loss"))
     assert later_loss < first_loss, (first_loss, later_loss)
 
     pause.click()
     expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=PLAY_TIMEOUT_MS)
     wait_for_app(page)
-    time.sleep(0.5)  # a frame already on its way when Pause was clicked may still land
+    # a frame already on its way when Pause was clicked may still land; then nothing moves
+    page.wait_for_function(EPOCH_STILL, arg=STILL_MS, timeout=PLAY_TIMEOUT_MS)
     stopped_at = epoch(page)
-    time.sleep(2.0)
-    assert epoch(page) == stopped_at
+    assert stopped_at >= 150
     assert_no_exception(page)
     screenshot(page, "backprop")
+
+
+def test_the_browser_draws_every_weight_and_the_whole_map(page, app_url):
+    open_app(page, app_url, URL_PATH)
+    wait_for_live_charts(page)
+    page.get_by_role("button", name="Step").click()
+    page.wait_for_function(f"() => ({READ_EPOCH})() === 1", timeout=PLAY_TIMEOUT_MS)
+    page.wait_for_function(f"() => ({DRAWN})() !== null", timeout=PLAY_TIMEOUT_MS)
+    drawn = page.evaluate(DRAWN)
+    # 2 -> 4 -> 2 -> 1: 18 weights, each one segment in the trace of its sign and width
+    assert drawn["lineTraces"] == 10 and drawn["segments"] == 18
+    assert len(drawn["weights"]) == 18
+    assert sorted(c for c in drawn["colours"]) == sorted(
+        "#F59322" if w < 0 else "#0877BD" for w in drawn["weights"]
+    )
+    assert (drawn["decisionRows"], drawn["decisionColumns"]) == (100, 100)
 
 
 def test_zoom_survives_live_refreshes(page, app_url):
     open_app(page, app_url, URL_PATH)
     assert_no_dialog(page)
     wait_for_live_charts(page)
-    decision = ".st-key-bp_decision_chart .js-plotly-plot"
+    decision = ".st-key-bp_live_charts .nn-chart-decision"
     box = page.locator(f"{decision} .nsewdrag").first.bounding_box()
     # box-zoom with the mouse, as a student would
     page.mouse.move(box["x"] + 0.3 * box["width"], box["y"] + 0.3 * box["height"])
@@ -100,12 +152,7 @@ def test_zoom_survives_live_refreshes(page, app_url):
     zoomed = page.evaluate(read_range)
 
     page.get_by_role("button", name="Play").click()
-    start = epoch(page)
-    page.wait_for_function(
-        f"n => parseInt(({READ_METRIC})('Epoch').replace(/,/g, '')) >= n",
-        arg=start + 40,
-        timeout=PLAY_TIMEOUT_MS,
-    )
+    wait_for_epoch_at_least(page, epoch(page) + 40)
     after = page.evaluate(read_range)
     page.get_by_role("button", name="Pause").click()
     assert after == zoomed
@@ -113,9 +160,7 @@ def test_zoom_survives_live_refreshes(page, app_url):
 
 def test_opens_from_the_sidebar_with_its_charts(page, app_url):
     open_app(page, app_url)
-    page.locator('[data-testid="stSidebarNav"]').get_by_role(
-        "link", name="Backprop Trainer"
-    ).click()
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Backprop Trainer").click()
     page.wait_for_url(re.compile(f"/{URL_PATH}"))
     wait_for_app(page)
     wait_for_plotly(page, len(LIVE_CHARTS))
@@ -127,7 +172,7 @@ def test_weights_download_and_reload(page, app_url, tmp_path):
     open_app(page, app_url, URL_PATH)
     assert_no_dialog(page)
     page.get_by_role("button", name="Step").click()
-    page.wait_for_function(f"() => ({READ_METRIC})('Epoch') === '1'", timeout=PLAY_TIMEOUT_MS)
+    page.wait_for_function(f"() => ({READ_EPOCH})() === 1", timeout=PLAY_TIMEOUT_MS)
     page.get_by_text("Export the weights, share the setup").click()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Weights (JSON)").click()

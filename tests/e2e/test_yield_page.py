@@ -55,7 +55,9 @@ def test_a_garbage_link_opens_with_defaults_and_says_what_was_ignored(page: Page
     expect(alert).to_contain_text("layers=64,x ignored (expected comma-separated positive")
     expect(alert).to_contain_text("opt=lion ignored")
     sidebar = page.get_by_test_id("stSidebar")
-    expect(sidebar.get_by_role("textbox", name="Hidden layer widths")).to_have_value("64,32")
+    # Sidebar widgets may still be placeholders when the run ends: wait for the real one.
+    layers = sidebar.get_by_role("textbox", name="Hidden layer widths")
+    expect(layers).to_have_value("64,32", timeout=APP_TIMEOUT_MS)
     expect(page).to_have_url(re.compile(r"layers=64(%2C|,)32"))
     assert_no_exception(page)
 

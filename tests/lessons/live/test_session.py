@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from core import serialization
+from core import metrics, serialization
 from core.mlp import MLP
 from core.optimizers import OptimizerSpec
 from lessons.live import specs
@@ -152,6 +152,26 @@ def test_custom_points_become_a_dataset():
     assert data.y_train.size + data.y_test.size == 12
     with pytest.raises(ValueError, match="points of your own"):
         specs.DataSpec(dataset=specs.CUSTOM)
+
+
+@pytest.mark.parametrize(
+    ("data", "net"),
+    [
+        (specs.DataSpec(), specs.NetSpec()),
+        (specs.DataSpec(dataset="blobs3", n_classes=4, noise=0.3), specs.NetSpec()),
+    ],
+)
+def test_the_quick_evaluation_matches_core_metrics(data, net):
+    live = LiveTrainer(data, net, SGD, specs.Knobs())
+    live.train(3)
+    report = live.evaluation()
+    proba = live.model.predict_proba(live.inputs["test"])
+    if live.data.kind == "binary":
+        expected = metrics.binary_report(live.data.y_test, proba)
+    else:
+        expected = metrics.multiclass_report(live.data.y_test, proba, labels=list(range(4)))
+    assert report["confusion"] == expected["confusion"]
+    assert report["accuracy"] == pytest.approx(expected["accuracy"])
 
 
 def test_inspect_checks_the_sample_number():
