@@ -139,14 +139,28 @@ def number(key: str, default: float, low: float | None = None, high: float | Non
 
 
 def _matcher(options: Sequence[Any]) -> Callable[[str], Any]:
+    """Text -> option: the option's own text ignoring case, or for numeric options the
+    same number written another way (``10`` for 10.0, ``1e-3`` for 0.001)."""
     by_text = {_encode_scalar(option).lower(): option for option in options}
+    numeric = [
+        option
+        for option in options
+        if isinstance(option, (int, float)) and not isinstance(option, bool)
+    ]
 
     def read(text: str):
+        word = text.strip().lower()
+        if word in by_text:
+            return by_text[word]
         try:
-            return by_text[text.strip().lower()]
-        except KeyError:
-            shown = ", ".join(_encode_scalar(option) for option in options)
-            raise Rejected(f"not one of {shown}") from None
+            value = float(word)
+        except ValueError:
+            value = None
+        for option in numeric:
+            if value is not None and math.isclose(value, option, rel_tol=1e-12, abs_tol=0.0):
+                return option
+        shown = ", ".join(_encode_scalar(option) for option in options)
+        raise Rejected(f"not one of {shown}")
 
     return read
 

@@ -18,6 +18,7 @@ import numpy as np
 from viz.network import FONT, POSITIVE
 
 LOSS_COLOURS = {"train": "#4F5BD5", "test": "#E07B28"}
+DIVERGED_COLOUR = "#C62828"
 LAYER_COLOURS = ("#4F5BD5", "#E07B28", "#2E9E5B", "#8E44AD", "#C62828", "#17A2B8", "#8C6D31")
 MAX_POINTS = 600
 """Most epochs a curve draws; more are thinned evenly (the first and last always kept)."""
@@ -61,6 +62,47 @@ def _curve_mode(x) -> str:
     return "lines" if len(x) > 1 else "markers"
 
 
+def _curve(x: np.ndarray, y: np.ndarray, name: str, colour: str, width: float = 2) -> dict:
+    """One curve per epoch (markers while it has a single point)."""
+    return {
+        "type": "scatter",
+        "x": x,
+        "y": y,
+        "mode": _curve_mode(x),
+        "name": name,
+        "line": {"color": colour, "width": width},
+    }
+
+
+def _divergence_marks(diverged_at: dict | None) -> tuple[list, list]:
+    """A dotted line at the epoch where training diverged, and its label (or nothing)."""
+    if not diverged_at:
+        return [], []
+    epoch = diverged_at["epoch"]
+    line = {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": epoch,
+        "x1": epoch,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": DIVERGED_COLOUR, "dash": "dot"},
+    }
+    label = {
+        "xref": "x",
+        "yref": "paper",
+        "x": epoch,
+        "y": 1,
+        "xanchor": "right",
+        "yanchor": "top",
+        "text": f"diverged (step {diverged_at['step']})",
+        "showarrow": False,
+        "font": {"color": DIVERGED_COLOUR},
+    }
+    return [line], [label]
+
+
 def loss_figure(
     history: dict,
     diverged_at: dict | None = None,
@@ -81,54 +123,11 @@ def loss_figure(
     """
     shown = thin(len(history["epoch"]), max_points)
     epochs = pick(history["epoch"], shown)
-    data = [
-        {
-            "type": "scatter",
-            "x": epochs,
-            "y": pick(history["loss"], shown),
-            "mode": _curve_mode(epochs),
-            "name": "training loss",
-            "line": {"color": LOSS_COLOURS["train"], "width": 2},
-        }
-    ]
+    data = [_curve(epochs, pick(history["loss"], shown), "training loss", LOSS_COLOURS["train"])]
     if history.get("val_loss"):
-        data.append(
-            {
-                "type": "scatter",
-                "x": epochs,
-                "y": pick(history["val_loss"], shown),
-                "mode": _curve_mode(epochs),
-                "name": "test loss",
-                "line": {"color": LOSS_COLOURS["test"], "width": 2},
-            }
-        )
-    shapes, annotations = [], []
-    if diverged_at:
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": diverged_at["epoch"],
-                "x1": diverged_at["epoch"],
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": "#C62828", "dash": "dot"},
-            }
-        )
-        annotations.append(
-            {
-                "xref": "x",
-                "yref": "paper",
-                "x": diverged_at["epoch"],
-                "y": 1,
-                "xanchor": "right",
-                "yanchor": "top",
-                "text": f"diverged (step {diverged_at['step']})",
-                "showarrow": False,
-                "font": {"color": "#C62828"},
-            }
-        )
+        test = pick(history["val_loss"], shown)
+        data.append(_curve(epochs, test, "test loss", LOSS_COLOURS["test"]))
+    shapes, annotations = _divergence_marks(diverged_at)
     layout = {
         "height": height,
         "margin": margin(50, 30, 40),

@@ -132,6 +132,8 @@ class LiveTrainer:
     ):
         self.resolution = resolution
         self.data_spec = self.net_spec = self.optimizer_spec = self.knobs = None
+        self._weights_revision = 0  # bumped whenever the weights change other than by training
+        self._last_frame: tuple | None = None
         self.configure(data, net, optimizer, knobs)
 
     # ------------------------------------------------------------------ building
@@ -160,6 +162,7 @@ class LiveTrainer:
         schedule = self._schedule(knobs, optimizer.lr)
         # Everything above may raise; only now is the running state replaced.
         if rebuilt in ("data", "network"):
+            self._weights_revision += 1
             self.data, self.model, self.inputs, self.grid = new_data, model, inputs, grid
             self.data_spec, self.net_spec = data, net
             self.optimizer = new_optimizer
@@ -246,6 +249,7 @@ class LiveTrainer:
                 f"page uses {mine.hidden} with a {mine.output} output"
             )
         mine.set_params(model.params)
+        self._weights_revision += 1
         self.optimizer.reset()
         self._new_trainer(self.knobs)
         self._apply(self.knobs, self._schedule(self.knobs, self.optimizer_spec.lr))
@@ -298,7 +302,19 @@ class LiveTrainer:
         return NetworkLayout.for_model(self.model, thumb=plane.THUMBNAIL_SIZE if small else 12)
 
     def frame(self, discretize: bool = False) -> Frame:
-        """The arrays of one live frame: output map and packed thumbnails."""
+        """The arrays of one live frame: output map and packed thumbnails.
+
+        A frame whose network has not changed since the last one (nothing trained, e.g.
+        while this player waits for its share of a busy server) is the same object again.
+        """
+        key = (self._weights_revision, self.trainer.steps, bool(discretize))
+        if self._last_frame is not None and self._last_frame[0] == key:
+            return self._last_frame[1]
+        frame = self._draw(discretize)
+        self._last_frame = (key, frame)
+        return frame
+
+    def _draw(self, discretize: bool) -> Frame:
         layout = self.layout
         with one_blas_thread():
             maps = plane.network_maps(

@@ -14,7 +14,6 @@ from core.activations import ACTIVATIONS
 from lessons.activation_study import explorer
 from tests.app import pages
 from tests.app.pages import assert_ok
-from tests.app.test_perceptron_page import garbage_queries, page_schema, repaired_state
 
 PAGE = "pages/2_activations.py"
 
@@ -190,7 +189,7 @@ def test_names_in_the_url_ignore_case_and_labels_are_the_same_everywhere():
     assert "- **Leaky ReLU**: max" in all_markdown(at)
 
 
-SCHEMA = page_schema(PAGE)
+SCHEMA = pages.page_schema(PAGE)
 SLIDERS = {slider.key: slider for slider in explorer.parameter_sliders()}
 valid_ranges = st.tuples(
     st.floats(-explorer.Z_LIMIT, explorer.Z_LIMIT), st.floats(-explorer.Z_LIMIT, explorer.Z_LIMIT)
@@ -223,7 +222,7 @@ def test_any_valid_state_round_trips_through_the_url(state):
     assert SCHEMA.parse(SCHEMA.encode(state)) == (state, [])
 
 
-@given(garbage_queries(SCHEMA, ["-3,4", "1e400,2", "nan,1", "RELU,tanh", "10"]))
+@given(pages.garbage_queries(SCHEMA, ["-3,4", "1e400,2", "nan,1", "RELU,tanh", "10"]))
 def test_any_garbage_query_gives_a_valid_state(query):
-    low, high = repaired_state(SCHEMA, query)["xrange"]
+    low, high = pages.repaired_state(SCHEMA, query)["xrange"]
     assert -explorer.Z_LIMIT <= low < high <= explorer.Z_LIMIT

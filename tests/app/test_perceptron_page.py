@@ -1,7 +1,5 @@
 """The Perceptron page under streamlit.testing: stepping, gates, XOR fixes, custom points, URL."""
 
-import ast
-import itertools
 import re
 import zlib
 
@@ -12,6 +10,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from lessons.perceptron import Perceptron, lab, points
+from tests.app import pages
 from ui.home import APP_ROOT
 
 APP_PATH = str(APP_ROOT / "app.py")
@@ -278,16 +277,7 @@ def test_a_preset_from_the_url_and_a_new_preset_clears_the_edits():
     assert len(at.data_editor(key="pc.editor.crossed.0").value) == 8
 
 
-def page_schema(script: str):
-    """A page's SCHEMA, from running its imports and constants (all before page_frame)."""
-    body = ast.parse((APP_ROOT / script).read_text(encoding="utf-8")).body[1:]
-    head = list(itertools.takewhile(lambda node: not isinstance(node, ast.Expr), body))
-    namespace = {}
-    exec(compile(ast.Module(head, []), script, "exec"), namespace)
-    return namespace["SCHEMA"]
-
-
-SCHEMA = page_schema(PAGE)
+SCHEMA = pages.page_schema(PAGE)
 point_sets = st.lists(
     st.tuples(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6)), min_size=2, max_size=12
 ).map(lambda xy: points.format_points(np.array(xy), np.arange(len(xy)) % 2))
@@ -312,31 +302,14 @@ def test_the_schema_covers_every_control():
     ]
 
 
-def garbage_queries(schema, samples):
-    """Query dicts with the schema's keys (and others) holding any text or ``samples``."""
-    return st.dictionaries(
-        st.sampled_from(list(schema.defaults)) | st.text(max_size=8),
-        st.text(max_size=40) | st.sampled_from(samples),
-        max_size=12,
-    )
-
-
-def repaired_state(schema, query) -> dict:
-    """The state a query opens: whatever came in, it is valid and round-trips without a note."""
-    state, notes = schema.parse(query)
-    assert schema.parse(schema.encode(state)) == (state, [])
-    assert all(isinstance(note, str) and note for note in notes)
-    return state
-
-
 @given(valid_states)
 def test_any_valid_state_round_trips_through_the_url(state):
     assert SCHEMA.parse(SCHEMA.encode(state)) == (state, [])
 
 
-@given(garbage_queries(SCHEMA, ["XOR", "0.5", "1e9", "-1", "1:2:1;3:4:0"]))
+@given(pages.garbage_queries(SCHEMA, ["XOR", "0.5", "1e9", "-1", "1:2:1;3:4:0"]))
 def test_any_garbage_query_gives_a_valid_state(query):
-    state = repaired_state(SCHEMA, query)
+    state = pages.repaired_state(SCHEMA, query)
     if state["points"]:
         points.parse_points(state["points"])  # the points of a repaired link always parse
 

@@ -99,3 +99,14 @@ def test_schema_refuses_duplicate_keys_and_bad_defaults():
     with pytest.raises(KeyError):
         SCHEMA.widget_key("nope")
     assert SCHEMA.widget_key("lr") == "probe.lr"
+
+
+def test_numeric_choices_match_the_same_number_written_another_way():
+    field = url.choice("lr", 0.001, [1e-5, 0.001, 0.1, 10.0])
+    assert field.parse("1e-3") == (0.001, None)
+    assert field.parse("10") == (10.0, None)
+    assert field.parse("0.0010") == (0.001, None)
+    value, note = field.parse("0.002")
+    assert value == 0.001 and "not one of" in note
+    mixed = url.choice("per_frame", "auto", ["auto", 1, 2, 5])
+    assert mixed.parse("5.0") == (5, None) and mixed.parse("AUTO") == ("auto", None)

@@ -124,6 +124,18 @@ def test_frame_has_a_100_by_100_output_and_one_packed_thumbnail_array():
     np.testing.assert_allclose(frame.decision, expected, rtol=1e-6)
 
 
+def test_a_frame_is_drawn_again_only_when_the_weights_changed():
+    live = default_trainer()
+    first = live.frame()
+    assert live.frame() is first
+    assert live.frame(discretize=True) is not first
+    live.train(1)
+    second = live.frame()
+    assert second is not first and not np.array_equal(second.decision, first.decision)
+    live.load_weights(live.model.copy())
+    assert live.frame() is not second
+
+
 def test_equal_settings_share_read_only_data_and_grids():
     one, two = default_trainer(), default_trainer()
     assert one.data is two.data and one.inputs["grid"] is two.inputs["grid"]
