@@ -1,8 +1,8 @@
 """Train and score pass/fail models from the command line, with the page's own code.
 
     python cli.py train DATA.csv --label fail --out model.npz [--epochs 50 --hidden 64,32
-        --lr 1e-3 --batch-size 32 --l2 0 --dropout 0 --class-weights --seed 0]
-    python cli.py score model.npz NEW.csv --out scored.csv [--threshold 0.3]
+        --lr 1e-3 --batch-size 32 --l2 0 --dropout 0 --class-weights --seed 0 --max-mb 200]
+    python cli.py score model.npz NEW.csv --out scored.csv [--threshold 0.3 --max-mb 200]
 
 ``train`` trains with :func:`yieldmodel.commands.train_file` (the Semiconductor Yield
 page's training) and saves the pipeline as ``.npz``; it prints the validation metrics as
@@ -12,6 +12,11 @@ has problems it could still score (text in a numeric column, an empty column, in
 values, ...) the validation report -- the page's, naming columns and rows -- goes to
 stderr and the scores are written all the same. Every default comes from
 :class:`yieldmodel.architecture.Architecture` and :mod:`yieldmodel.training`.
+
+Input files above ``--max-mb`` megabytes are refused before they are read; the default is
+the app's upload limit, ``server.maxUploadSize`` in ``.streamlit/config.toml``
+(:mod:`yieldmodel.upload_limit`), and ``--max-mb 0`` lifts the limit. Every CSV written has
+text cells that a spreadsheet would run as formulas escaped with a leading apostrophe.
 
 Bad input never ends in a traceback: the message goes to stderr as ``error: ...`` and the
 exit status is 2. ``score --strict`` exits with 1 when it wrote scores for a file with
@@ -73,6 +78,22 @@ def _widths(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _limit_mb(text: str) -> float:
+    value = _finite_float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a size in MB >= 0, got {value:g}")
+    return value
+
+
+def _max_mb(args: argparse.Namespace) -> float | None:
+    """The size limit in MB: --max-mb, else the app's upload limit; None for --max-mb 0."""
+    from yieldmodel.upload_limit import configured_mb
+
+    if args.max_mb is None:
+        return configured_mb()
+    return args.max_mb or None
+
+
 def _names(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
@@ -119,6 +140,7 @@ def train(args: argparse.Namespace) -> int:
         say=_say,
         threshold=args.threshold,
         quiet=args.quiet,
+        max_mb=_max_mb(args),
         rng=args.seed,
         val_fraction=args.val_fraction,
         target_recall=args.target_recall,
@@ -140,6 +162,7 @@ def score(args: argparse.Namespace) -> int:
         say=_say,
         threshold=args.threshold,
         block_bytes=int(args.block_mb * (1 << 20)),
+        max_mb=_max_mb(args),
     )
     print(_json(summary))
     return EXIT_SCORED_WITH_PROBLEMS if args.strict and not ok else 0
@@ -151,6 +174,14 @@ def _command(commands, name: str, summary: str, description: str, inputs, out: t
     for dest, metavar, text in inputs:
         parser.add_argument(dest, metavar=metavar, help=text)
     parser.add_argument("--out", required=True, metavar=out[0], help=out[1])
+    parser.add_argument(
+        "--max-mb",
+        type=_limit_mb,
+        default=None,
+        metavar="MB",
+        help="refuse input files larger than this, 0 = no limit (default: the app's upload "
+        "limit, server.maxUploadSize in .streamlit/config.toml)",
+    )
     return parser
 
 

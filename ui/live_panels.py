@@ -33,6 +33,11 @@ PLAYING_KEY = "bp_playing"
 NOTE_KEY = "bp_stop_note"
 PENDING_KEY = "bp_pending"
 NETWORK_CONFIG = {"displayModeBar": False, "responsive": True}
+ACTIONS = {
+    "step": (":material/skip_next:", "Train exactly one epoch."),
+    "reset": (":material/restart_alt:", "Fresh weights (same seed), epoch 0."),
+}
+"""The buttons beside Play: what they do on the next run, their icon and help."""
 NETWORK_CAPTION = (
     "Each square shows what one neuron outputs over the whole plane: orange < 0 < blue. "
     "Lines are weights: blue positive, orange negative, thicker = larger |w|."
@@ -114,24 +119,16 @@ def run_buttons(live, playing: bool, summary: str) -> None:
         disabled=live.diverged,
         width="stretch",
     )
-    step.button(
-        "Step",
-        icon=":material/skip_next:",
-        on_click=_request,
-        args=("step",),
-        key="bp_step",
-        help="Train exactly one epoch.",
-        width="stretch",
-    )
-    reset.button(
-        "Reset",
-        icon=":material/restart_alt:",
-        on_click=_request,
-        args=("reset",),
-        key="bp_reset",
-        help="Fresh weights (same seed), epoch 0.",
-        width="stretch",
-    )
+    for column, (action, (icon, help_text)) in zip((step, reset), ACTIONS.items(), strict=True):
+        column.button(
+            action.capitalize(),
+            icon=icon,
+            on_click=_request,
+            args=(action,),
+            key=f"bp_{action}",
+            help=help_text,
+            width="stretch",
+        )
     note.caption(summary)
 
 

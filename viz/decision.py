@@ -147,48 +147,53 @@ def decision_figure(
     values = np.asarray(values)
     if values.shape != (ys.shape[0], xs.shape[0]):
         raise ValueError(f"values has shape {values.shape}, expected {(ys.shape[0], xs.shape[0])}")
-    zmin, zmax, scale = _SCALES[kind](n_classes)
     data = [
-        {
-            "type": "heatmap",
-            "x": xs,
-            "y": ys,
-            "z": values,
-            "zmin": zmin,
-            "zmax": zmax,
-            "colorscale": scale,
-            "showscale": kind != "multiclass",
-            "colorbar": {"thickness": 10, "len": 0.8, "title": {"text": _VALUE_NAMES[kind]}},
-            "hovertemplate": "x1 %{x:.2f}, x2 %{y:.2f}<br>"
-            + _VALUE_NAMES[kind]
-            + " %{z:.3f}<extra></extra>",
-            "name": "network output",
-        },
+        _output_heatmap(xs, ys, values, kind, n_classes),
         _points(kind, X_train, y_train, "training points", TRAIN_OUTLINE),
     ]
     if X_test is not None and y_test is not None:
         data.append(_points(kind, X_test, y_test, "test points", TEST_OUTLINE))
+    return figure(data, _plane_layout(xs, ys, height, uirevision))
+
+
+def _output_heatmap(xs, ys, values, kind: str, n_classes: int) -> dict:
+    zmin, zmax, scale = _SCALES[kind](n_classes)
+    return {
+        "type": "heatmap",
+        "x": xs,
+        "y": ys,
+        "z": values,
+        "zmin": zmin,
+        "zmax": zmax,
+        "colorscale": scale,
+        "showscale": kind != "multiclass",
+        "colorbar": {"thickness": 10, "len": 0.8, "title": {"text": _VALUE_NAMES[kind]}},
+        "hovertemplate": "x1 %{x:.2f}, x2 %{y:.2f}<br>"
+        + _VALUE_NAMES[kind]
+        + " %{z:.3f}<extra></extra>",
+        "name": "network output",
+    }
+
+
+def _plane_layout(xs, ys, height: int, uirevision: str) -> dict:
+    """Square axes over the grid's cells, the legend on top."""
     half_step = (xs[1] - xs[0]) / 2 if xs.shape[0] > 1 else 0.5
-    layout = {
+    common = {**FIXED_AXIS, "constrain": "domain", "zeroline": False}
+    return {
         "height": height,
         "margin": margin(45, 30, 40),
         "xaxis": {
-            **FIXED_AXIS,
+            **common,
             "title": {"text": "x1"},
             "range": [float(xs[0] - half_step), float(xs[-1] + half_step)],
-            "constrain": "domain",
-            "zeroline": False,
         },
         "yaxis": {
-            **FIXED_AXIS,
+            **common,
             "title": {"text": "x2"},
             "range": [float(ys[0] - half_step), float(ys[-1] + half_step)],
             "scaleanchor": "x",
-            "constrain": "domain",
-            "zeroline": False,
         },
         "legend": LEGEND_ON_TOP,
         "uirevision": uirevision,
         "plot_bgcolor": "white",
     }
-    return figure(data, layout)

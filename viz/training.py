@@ -154,16 +154,7 @@ def accuracy_figure(
         ("val_accuracy", "test accuracy", LOSS_COLOURS["test"]),
     ):
         if history.get(key):
-            data.append(
-                {
-                    "type": "scatter",
-                    "x": epochs,
-                    "y": pick(history[key], shown),
-                    "mode": _curve_mode(epochs),
-                    "name": name,
-                    "line": {"color": colour, "width": 2},
-                }
-            )
+            data.append(_curve(epochs, pick(history[key], shown), name, colour))
     layout = {
         "height": height,
         "margin": margin(50, 30, 40),
@@ -213,21 +204,22 @@ def gradient_norm_figure(
     names = layer_names or [f"W{layer}" for layer in range(n_layers)]
     if len(names) != n_layers:
         raise ValueError(f"{len(names)} layer names for {n_layers} layers")
-    data = []
-    for layer in range(n_layers):
-        # log axes cannot show 0: a layer whose gradient is exactly zero is left blank there
-        values = np.where(norms[:, layer] > 0, norms[:, layer], np.nan)
-        data.append(
-            {
-                "type": "scatter",
-                "x": epochs,
-                "y": values,
-                "mode": _curve_mode(epochs),
-                "name": names[layer],
-                "line": {"color": LAYER_COLOURS[layer % len(LAYER_COLOURS)], "width": 1.8},
-            }
-        )
-    layout = {
+    # log axes cannot show 0: a layer whose gradient is exactly zero is left blank there
+    shown_norms = np.where(norms > 0, norms, np.nan)
+    data = [
+        _curve(epochs, shown_norms[:, layer], names[layer], _layer_colour(layer), width=1.8)
+        for layer in range(n_layers)
+    ]
+    return figure(data, _gradient_layout(height, uirevision))
+
+
+def _layer_colour(layer: int) -> str:
+    return LAYER_COLOURS[layer % len(LAYER_COLOURS)]
+
+
+def _gradient_layout(height: int, uirevision: str) -> dict:
+    legend_box = {"x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "top"}
+    return {
         "height": height,
         "margin": margin(60, 10, 40),
         "xaxis": {**FIXED_AXIS, "title": {"text": "epoch"}},
@@ -238,18 +230,10 @@ def gradient_norm_figure(
             "exponentformat": "power",
             "nticks": 6,
         },
-        "legend": {
-            "x": 1.0,
-            "xanchor": "right",
-            "y": 1.0,
-            "yanchor": "top",
-            "bgcolor": "rgba(255,255,255,0.7)",
-            "font": {"size": 10},
-        },
+        "legend": {**legend_box, "bgcolor": "rgba(255,255,255,0.7)", "font": {"size": 10}},
         "uirevision": uirevision,
         "hovermode": "x unified",
     }
-    return figure(data, layout)
 
 
 def confusion_figure(confusion, labels, height: int = 300) -> dict:

@@ -5,7 +5,10 @@ Both commands run the page's own code: :func:`train_file` reads a labelled CSV w
 :func:`yieldmodel.training.train_pipeline` and saves the pipeline; :func:`score_file`
 streams a CSV of any size through :func:`yieldmodel.streaming.score_csv`. Each returns the
 JSON-able summary the command prints; messages for the person at the terminal go through
-``say`` (the CLI writes them to stderr).
+``say`` (the CLI writes them to stderr). Both refuse input files above ``max_mb``
+megabytes before reading them (:func:`yieldmodel.upload_limit.check_file_size`; the CLI's
+default is the app's upload limit), and every CSV they write is formula-safe
+(:mod:`yieldmodel.csv_safety`).
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ from yieldmodel.architecture import Architecture
 from yieldmodel.csv_reading import read_csv
 from yieldmodel.streaming import score_csv
 from yieldmodel.training import TrainingRun, progress_line, train_pipeline
+from yieldmodel.upload_limit import check_file_size
 
 Say = Callable[..., None]
 
 #: Progress lines ``train`` writes over a run (one every tenth of the epochs).
 PROGRESS_LINES = 10
+#: What to do about a file above the size limit.
+LIMIT_HINT = "Raise the limit with --max-mb (0 = no limit)."
 
 
 def _progress(say: Say, n_epochs: int):
@@ -56,6 +62,7 @@ def train_file(
     say: Say,
     threshold=None,
     quiet: bool = False,
+    max_mb: float | None = None,
     **training,
 ) -> dict:
     """Train on the labelled CSV ``data_path``, save the pipeline to ``out``.
@@ -66,6 +73,8 @@ def train_file(
         Saved with the model; None keeps 0.5.
     quiet : bool
         No progress lines.
+    max_mb : float or None
+        Refuse a file larger than this many megabytes (None: no limit).
     **training
         ``rng``, ``val_fraction``, ``target_recall``, ``include``, ``exclude`` for
         :func:`~yieldmodel.training.train_pipeline`.
@@ -74,7 +83,13 @@ def train_file(
     -------
     dict
         The validation metrics and settings (JSON-safe: NaN became null).
+
+    Raises
+    ------
+    DataError
+        The file is above ``max_mb``, cannot be read or cannot be trained on.
     """
+    check_file_size(data_path, max_mb, LIMIT_HINT)
     data = read_csv(data_path)
     say(*data.notes)
     progress = None if quiet else _progress(say, architecture.epochs)
@@ -98,12 +113,15 @@ def train_file(
     }
 
 
-def score_file(model_path, data_path, out, *, say: Say, **options) -> tuple[dict, bool]:
+def score_file(
+    model_path, data_path, out, *, say: Say, max_mb: float | None = None, **options
+) -> tuple[dict, bool]:
     """Score the CSV ``data_path`` with the saved pipeline ``model_path`` into ``out``.
 
-    ``options`` (``threshold``, ``block_bytes``) go to
-    :func:`yieldmodel.streaming.score_csv`. Problems the file has but that still let it be
-    scored are said through ``say``, with the validation report.
+    Both files must be at most ``max_mb`` megabytes (None: no limit). ``options``
+    (``threshold``, ``block_bytes``) go to :func:`yieldmodel.streaming.score_csv`.
+    Problems the file has but that still let it be scored are said through ``say``, with
+    the validation report.
 
     Returns
     -------
@@ -113,6 +131,8 @@ def score_file(model_path, data_path, out, *, say: Say, **options) -> tuple[dict
         False when the file has problems (the scores are written all the same).
     """
     start = time.perf_counter()
+    for path in (model_path, data_path):
+        check_file_size(path, max_mb, LIMIT_HINT)
     result = score_csv(model_io.load(model_path), data_path, out, **options)
     say(*result.notes)
     ok = result.report.ok

@@ -22,6 +22,7 @@ import pandas as pd
 
 from yieldmodel.column_names import is_id_name
 from yieldmodel.messages import DataError, name_list
+from yieldmodel.upload_limit import megabytes
 
 #: Delimiters tried when sniffing, in order of preference on a tie.
 DELIMITERS = (",", ";", "\t", "|")
@@ -114,7 +115,7 @@ def _read_source(source, max_bytes: int | None) -> bytes:
         )
     if max_bytes is not None and len(data) > max_bytes:
         raise DataError(
-            f"The file is {len(data) / 1e6:.1f} MB, more than the {max_bytes / 1e6:.0f} MB "
+            f"The file is {megabytes(len(data))}, more than the {megabytes(max_bytes)} "
             "limit. Split it into smaller files."
         )
     return data.encode("utf-8") if isinstance(data, str) else data

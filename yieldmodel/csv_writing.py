@@ -1,5 +1,6 @@
 """Writing a scored CSV safely: rows appended on a background thread, to a temporary file
-that is renamed over the destination only when everything succeeded."""
+that is renamed over the destination only when everything succeeded, every text cell and
+column name made inert for spreadsheets first (:mod:`yieldmodel.csv_safety`)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,23 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from yieldmodel.csv_safety import neutralise_names, neutralise_table
+
 
 def header_bytes(names, delimiter: str) -> bytes:
+    """The header line of ``names``, formula-like names escaped."""
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerow(names)
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerow(neutralise_names(names))
     return buffer.getvalue().encode("utf-8")
 
 
 class BatchWriter:
     """Append tables to a file as CSV rows, on a background thread.
 
-    Cells are written without quotes where possible; a table with a cell that needs them
-    (a delimiter, quote or line break inside) is written with every text cell quoted.
+    Text cells a spreadsheet would run as formulas get a leading apostrophe
+    (:func:`yieldmodel.csv_safety.neutralise_table`). Cells are written without quotes
+    where possible; a table with a cell that needs them (a delimiter, quote or line break
+    inside) is written with every text cell quoted.
     At most one table waits to be written, so memory stays bounded.
     """
 
@@ -39,6 +45,7 @@ class BatchWriter:
         self.pending = None
 
     def _write(self, table: pa.Table) -> None:
+        table = neutralise_table(table)
         sink = pa.BufferOutputStream()
         try:
             pa_csv.write_csv(table, sink, self.plain)

@@ -17,7 +17,9 @@ whole; it flows through in groups of about ``block_bytes`` of text:
    :meth:`~yieldmodel.validation.ValidationReport.merged`.
 4. The group plus ``fail_probability`` and ``prediction`` (FAIL / PASS, empty for a row
    that cannot be scored) is appended to the output by ``pyarrow.csv`` on a writer
-   thread (:mod:`yieldmodel.csv_writing`), while the next group is read and scored.
+   thread (:mod:`yieldmodel.csv_writing`), while the next group is read and scored. Text
+   cells a spreadsheet would run as formulas (``=...``, ``+...``, ``-...``, ``@...``) get a
+   leading apostrophe there (:mod:`yieldmodel.csv_safety`); numbers pass unchanged.
 
 Files the streaming reader cannot parse (rows with missing fields, UTF-16, bytes that are
 not UTF-8 after the first lines, ...) are read whole by
@@ -46,6 +48,7 @@ from threadpoolctl import threadpool_limits
 from yieldmodel import csv_reading
 from yieldmodel.arrow_cells import decorated, features_frame
 from yieldmodel.csv_reading import CsvLayout, parse_frame, read_csv
+from yieldmodel.csv_safety import frame_to_csv
 from yieldmodel.csv_writing import BatchWriter, Destination, header_bytes
 from yieldmodel.messages import DataError
 from yieldmodel.pipeline import Pipeline
@@ -316,7 +319,7 @@ def _in_memory(pipeline, path, destination, result, dtype) -> tuple[tuple, list[
     columns = output_names(frame.columns)
     out = frame.assign(**{columns[0]: proba, columns[1]: pass_fail(proba, result.threshold)})
     handle = destination.open()
-    out.to_csv(handle, sep=data.delimiter, decimal=data.decimal, index=False, lineterminator="\n")
+    frame_to_csv(out, handle, sep=data.delimiter, decimal=data.decimal, lineterminator="\n")
     return columns, data.notes
 
 
@@ -333,7 +336,9 @@ def score_csv(
 
     The output holds every column of ``source`` in its order, unchanged, then the fail
     probability and the prediction (``FAIL`` / ``PASS``, empty for a row without any
-    usable feature value). It uses the source's delimiter (and decimal comma).
+    usable feature value). It uses the source's delimiter (and decimal comma). Text cells
+    that a spreadsheet would run as formulas get a leading apostrophe
+    (:mod:`yieldmodel.csv_safety`); numbers are never changed.
 
     Parameters
     ----------

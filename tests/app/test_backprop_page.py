@@ -108,17 +108,20 @@ def valid_states():
         "reg_rate": st.sampled_from(live_controls.REGULARISATION_RATES),
         "epf": st.sampled_from(live_controls.EPOCH_CHOICES),
     }
-    strategies = {}
-    for field in SCHEMA.fields:
-        if field.key in choices:
-            strategies[field.key] = choices[field.key]
-        elif isinstance(field.default, bool):
-            strategies[field.key] = st.booleans()
-        elif isinstance(field.default, int):
-            strategies[field.key] = st.integers(*number_bounds(field))
-        else:
-            strategies[field.key] = st.floats(*number_bounds(field))
-    return st.fixed_dictionaries(strategies)
+    return st.fixed_dictionaries(
+        {
+            field.key: choices[field.key] if field.key in choices else _number_strategy(field)
+            for field in SCHEMA.fields
+        }
+    )
+
+
+def _number_strategy(field):
+    """Booleans, or whole or real numbers within the field's bounds."""
+    if isinstance(field.default, bool):
+        return st.booleans()
+    low, high = number_bounds(field)
+    return st.integers(low, high) if isinstance(field.default, int) else st.floats(low, high)
 
 
 def test_the_schema_covers_every_control():

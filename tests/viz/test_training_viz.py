@@ -13,28 +13,17 @@ def valid(figure) -> go.Figure:
     return go.Figure(figure)
 
 
-def decision_figure(*args, **kwargs) -> go.Figure:
-    return valid(decision.decision_figure(*args, **kwargs))
+def validated(builder):
+    """``builder`` returning a Plotly-validated ``go.Figure`` of its figure dict."""
+    return lambda *args, **kwargs: valid(builder(*args, **kwargs))
 
 
-def loss_figure(*args, **kwargs) -> go.Figure:
-    return valid(training.loss_figure(*args, **kwargs))
-
-
-def accuracy_figure(*args, **kwargs) -> go.Figure:
-    return valid(training.accuracy_figure(*args, **kwargs))
-
-
-def gradient_norm_figure(*args, **kwargs) -> go.Figure:
-    return valid(training.gradient_norm_figure(*args, **kwargs))
-
-
-def confusion_figure(*args, **kwargs) -> go.Figure:
-    return valid(training.confusion_figure(*args, **kwargs))
-
-
-def prediction_figure(*args, **kwargs) -> go.Figure:
-    return valid(training.prediction_figure(*args, **kwargs))
+decision_figure = validated(decision.decision_figure)
+loss_figure = validated(training.loss_figure)
+accuracy_figure = validated(training.accuracy_figure)
+gradient_norm_figure = validated(training.gradient_norm_figure)
+confusion_figure = validated(training.confusion_figure)
+prediction_figure = validated(training.prediction_figure)
 
 
 def sample_history(n=4, with_val=True):
