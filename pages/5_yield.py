@@ -25,6 +25,7 @@ from yieldmodel import drift
 from yieldmodel.architecture import (
     DEFAULT_TARGET_RECALL,
     Architecture,
+    activation_label,
     format_hidden,
     init_label,
     parse_hidden,
@@ -102,7 +103,9 @@ def network_controls() -> tuple[Architecture | None, ValueError | None]:
     """The network and its training; (None, the reason) when the settings do not fit."""
     st.header("Network")
     layers = st.text_input("Hidden layer widths", key=KEY("layers"), help=HELP["layers"])
-    activation = st.selectbox("Hidden activation", list(ACTIVATIONS), key=KEY("act"))
+    activation = st.selectbox(
+        "Hidden activation", list(ACTIVATIONS), format_func=activation_label, key=KEY("act")
+    )
     init = st.selectbox("Initialisation", INITIALIZERS, format_func=init_label, key=KEY("init"))
     st.header("Training")
     optimizer = pickers.optimizer_controls(SCHEMA, "", st)

@@ -3,7 +3,9 @@ file (download, ONNX export, upload of a saved model).
 
 Scoring validates first and shows the report, then scores, checks drift and offers the
 scored table; everything computed comes from ``yieldmodel`` and every figure from
-``viz.yield_scores``. Scores and views are kept per upload, model and threshold in
+``viz.yield_scores``. Every CSV offered for download (and every table shown, which its
+toolbar can save as CSV) has text cells that a spreadsheet would run as formulas escaped
+by :mod:`yieldmodel.csv_safety`. Scores and views are kept per upload, model and threshold in
 ``st.session_state``, so moving nothing recomputes nothing.
 """
 
@@ -14,9 +16,17 @@ import dataclasses
 import streamlit as st
 
 from ui.common import show_error
-from ui.yield_panels import UPLOAD_LIMIT_MB, bullets, chart, csv_uploader, new_token
+from ui.yield_panels import (
+    UPLOAD_LIMIT_BYTES,
+    UPLOAD_LIMIT_SIZE,
+    bullets,
+    chart,
+    csv_uploader,
+    new_token,
+)
 from viz import yield_scores
 from yieldmodel import drift, model_io, seed_data
+from yieldmodel.csv_safety import frame_to_csv, neutralise_frame
 from yieldmodel.messages import DataError
 from yieldmodel.onnx_export import onnx_available, to_onnx_bytes
 from yieldmodel.scoring import ScoreResult, example_scoring_frame, score_csv, template_frame
@@ -37,7 +47,8 @@ CSV = {"mime": "text/csv", "on_click": "ignore"}
 
 
 def csv_bytes(frame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    """``frame`` as UTF-8 CSV, formula-like text cells escaped."""
+    return frame_to_csv(frame).encode("utf-8")
 
 
 # ----------------------------------------------------------------------------- scoring
@@ -107,8 +118,7 @@ def scored_upload(upload, pipeline, token: int) -> dict:
     if cached is None or cached["key"] != (upload.file_id, token):
         cached = {"key": (upload.file_id, token), "result": None, "error": None, "views": {}}
         try:
-            limit = UPLOAD_LIMIT_MB * 1_000_000
-            cached["result"] = score_csv(upload.getvalue(), pipeline, max_bytes=limit)
+            cached["result"] = score_csv(upload.getvalue(), pipeline, max_bytes=UPLOAD_LIMIT_BYTES)
         except DataError as error:
             cached["error"] = error
         else:
@@ -129,7 +139,7 @@ def score_view(cached: dict, threshold: float) -> dict:
         table, note = result.preview(threshold, TABLE_ROWS, TABLE_COLUMNS)
         views[threshold] = {
             "summary": result.summary(threshold),
-            "table": table,
+            "table": neutralise_frame(table),  # as the download writes it
             "note": note,
             "histogram": yield_scores.score_histogram_figure(result.proba, threshold),
         }
@@ -191,7 +201,9 @@ def scored_output(cached: dict, name: str, threshold: float) -> None:
     st.caption(
         f"Every uploaded column comes back unchanged, in its order, followed by "
         f"`{probability}` and `{prediction}` (FAIL when p ≥ {threshold:.2f}; empty where a "
-        "row could not be scored)."
+        "row could not be scored). Text that a spreadsheet would run as a formula (a cell "
+        "starting with `=`, `+`, `-` or `@` that is not a number) gets a leading `'` so it "
+        "opens as plain text."
     )
 
 
@@ -299,6 +311,7 @@ def model_section(threshold: float, threshold_key: str) -> None:
         "Model file (.npz) saved by this page or `cli.py`",
         type=["npz"],
         key="yd_model_upload",
+        help=UPLOAD_LIMIT_SIZE,
         on_change=load_model_file,
         args=(threshold_key,),
     )

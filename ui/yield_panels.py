@@ -19,6 +19,7 @@ from viz import yield_data, yield_evaluation, yield_model
 from viz.yield_style import PrebuiltFigure
 from yieldmodel import seed_data
 from yieldmodel.csv_reading import read_csv
+from yieldmodel.csv_safety import neutralise_frame
 from yieldmodel.evaluation import evaluate, round_down
 from yieldmodel.experiments import EXPERIMENTS, run_experiment
 from yieldmodel.labels import guess_label_column
@@ -27,11 +28,18 @@ from yieldmodel.overview import GeneratedData, TrainingTable, feature_correlatio
 from yieldmodel.preprocessing import Preprocessor
 from yieldmodel.scoring import inference_latency, template_frame
 from yieldmodel.training import progress_line, train_pipeline
+from yieldmodel.upload_limit import limit_bytes
 
-UPLOAD_LIMIT_MB = int(st.get_option("server.maxUploadSize"))
+UPLOAD_LIMIT_MB = st.get_option("server.maxUploadSize")
+#: Largest upload in bytes, counted as the browser counts it (a MB is 2**20 bytes).
+UPLOAD_LIMIT_BYTES = limit_bytes(UPLOAD_LIMIT_MB)
+UPLOAD_LIMIT_SIZE = (
+    f"Files up to {UPLOAD_LIMIT_MB:g} MB (the server's upload limit, `server.maxUploadSize` in "
+    "`.streamlit/config.toml`)."
+)
 UPLOAD_LIMIT_TEXT = (
-    f"Files up to {UPLOAD_LIMIT_MB} MB (the server's upload limit, `server.maxUploadSize` in "
-    "`.streamlit/config.toml`). For bigger files use the command line, `python cli.py {}`."
+    UPLOAD_LIMIT_SIZE + " For bigger files use the command line, `python cli.py {}`, whose "
+    "`--max-mb` limit defaults to the same number and can be raised (0 = no limit)."
 )
 #: Shortest pause between redraws of the live loss chart while training.
 LIVE_CHART_SECONDS = 0.25
@@ -152,7 +160,7 @@ def read_upload(upload, state_key: str):
     if cached is None or cached["file_id"] != upload.file_id:
         cached = {"file_id": upload.file_id, "data": None, "error": None}
         try:
-            cached["data"] = read_csv(upload.getvalue(), max_bytes=UPLOAD_LIMIT_MB * 1_000_000)
+            cached["data"] = read_csv(upload.getvalue(), max_bytes=UPLOAD_LIMIT_BYTES)
         except DataError as error:
             cached["error"] = error
         st.session_state[state_key] = cached
@@ -178,7 +186,8 @@ def own_data_section(class_weights: bool) -> TrainingTable | None:
         return None
     frame = data.frame
     st.markdown(f"**{upload.name}**: {frame.shape[0]:,} rows × {frame.shape[1]:,} columns.")
-    st.dataframe(frame.head(50), height=220, key="yd_byo_preview")
+    # Shown as a download would write it (the table's toolbar can save it as CSV).
+    st.dataframe(neutralise_frame(frame.head(50)), height=220, key="yd_byo_preview")
     columns = [str(c) for c in frame.columns]
     label = st.selectbox(
         "Label column (pass/fail)",

@@ -37,6 +37,11 @@ def init_label(name: str) -> str:
     return INIT_LABELS.get(name, name)
 
 
+def activation_label(name: str) -> str:
+    """Display name of activation ``name``: its class's ``label`` ('relu' -> 'ReLU')."""
+    return ACTIVATIONS[name].label
+
+
 def parse_hidden(text: str, max_layers: int | None = None, max_width: int | None = None):
     """Hidden layer widths from text: '64, 32' -> (64, 32); '' -> () (no hidden layer).
 
@@ -154,16 +159,19 @@ class Architecture:
         return self.optimizer.build()
 
     def describe(self, n_features: int) -> str:
-        """E.g. '20→64→32→1, relu, he init, adam lr 0.001, batch 32, 50 epochs'."""
+        """E.g. '20→64→32→1, ReLU, He (Kaiming) normal init, Adam lr 0.001, batch 32, 50 epochs'.
+
+        Activation, initialiser and optimizer appear by their display names.
+        """
         extras = [f"L2 {self.l2:g}"] if self.l2 else []
         extras += [f"dropout {self.dropout:g}"] if self.dropout else []
         extras += ["class weights"] if self.class_weights else []
         return ", ".join(
             [
                 "→".join(map(str, self.sizes(n_features))),
-                self.activation,
-                f"{self.init} init",
-                f"{self.optimizer.name} lr {self.optimizer.lr:g}",
+                activation_label(self.activation),
+                f"{init_label(self.init)} init",
+                f"{self.optimizer.label} lr {self.optimizer.lr:g}",
                 f"batch {self.batch_size}",
                 f"{self.epochs} epochs",
                 *extras,

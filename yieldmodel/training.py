@@ -102,7 +102,7 @@ class TrainingRun:
         return metrics.binary_report(self.y_val, self.proba_val, threshold)
 
     def describe(self) -> str:
-        """The network, e.g. '20→64→32→1, relu, he init, adam lr 0.001, ...'."""
+        """The network, e.g. '20→64→32→1, ReLU, He (Kaiming) normal init, Adam lr 0.001, ...'."""
         return self.architecture.describe(self.pipeline.preprocessor.n_features)
 
     def divergence(self) -> str | None:

@@ -7,11 +7,13 @@ killed its students reconnect to the other while the others notice nothing.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
 from bench.harness import free_port
 from deploy.serve import Cluster
+from tests.e2e.flows import DATA, play_until, score_and_download, train_yield_model
 from tests.e2e.helpers import assert_no_dialog, assert_no_exception, open_app, wait_for_app
 from ui.home import PLAYGROUNDS
 
@@ -48,15 +50,7 @@ def test_play_runs_through_the_proxy(browser, cluster):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
         page = context.new_page()
-        open_app(page, cluster.url, "backprop")
-        page.get_by_role("button", name="Play").click()
-        page.wait_for_function(
-            """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
-                .some(m => m.innerText.includes('Epoch')
-                      && parseInt(m.querySelector('[data-testid="stMetricValue"]')
-                                  .innerText.replace(/\\D/g, '')) >= 20)""",
-            timeout=60_000,
-        )
+        play_until(page, cluster.url, epochs=20)
         assert_no_exception(page)
     finally:
         context.close()
@@ -98,3 +92,19 @@ def test_browsers_spread_over_both_replicas_and_survive_losing_one(browser, clus
     finally:
         for context in contexts:
             context.close()
+
+
+def test_an_upload_is_scored_and_downloaded_by_the_same_replica(browser, cluster, tmp_path):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        page = context.new_page()
+        train_yield_model(page, cluster.url)
+        replica = replica_of(context)
+        uploaded = pd.read_csv(DATA / "yield_good.csv")
+        scored = score_and_download(page, DATA / "yield_good.csv", tmp_path / "scored.csv")
+        assert scored.columns.tolist() == [*uploaded.columns, "fail_probability", "prediction"]
+        assert scored["fail_probability"].between(0, 1).all()
+        assert replica_of(context) == replica  # upload and download served where they live
+        assert_no_exception(page)
+    finally:
+        context.close()

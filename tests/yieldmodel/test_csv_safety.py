@@ -10,7 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from yieldmodel.csv_safety import neutralise_cell, neutralise_frame, neutralise_table
+from yieldmodel.csv_safety import (
+    frame_to_csv,
+    neutralise_cell,
+    neutralise_frame,
+    neutralise_names,
+    neutralise_table,
+)
 
 ATTACK = '=HYPERLINK("http://x","y")'
 
@@ -26,6 +32,11 @@ ATTACK = '=HYPERLINK("http://x","y")'
         ("\r=1", "'\r=1"),
         ("-1.5", "-1.5"),
         ("+3e-2", "+3e-2"),
+        ("-3,25", "-3,25"),  # a number in a decimal-comma file
+        ("-7 ", "-7 "),
+        ("-1.5.2", "'-1.5.2"),
+        ("-", "'-"),
+        ("=", "'="),
         ("LOT-7", "LOT-7"),
         ("", ""),
         (3.5, 3.5),
@@ -69,5 +80,28 @@ def test_no_written_text_starts_a_formula(values):
     frame = pd.DataFrame({"cell": pd.Series(values, dtype=object)})
     for cell in neutralise_frame(frame)["cell"]:
         if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            float(cell)  # only plain numbers may keep a sign in front
+            float(cell.replace(",", "."))  # only plain numbers may keep a sign in front
     assert np.all(neutralise_frame(frame).shape == frame.shape)
+
+
+def test_column_names_are_header_cells_too():
+    frame = pd.DataFrame({"=cmd": ["a"], "-2": [1.0], "ok": [ATTACK]})
+    assert neutralise_names(frame.columns) == ["'=cmd", "-2", "ok"]
+    text = frame_to_csv(frame)
+    assert text.splitlines() == ["'=cmd,-2,ok", 'a,1.0,"\'=HYPERLINK(""http://x"",""y"")"']
+    batch = neutralise_table(pa.record_batch({"@x": pa.array(["1"]), "y": pa.array([2])}))
+    assert batch.schema.names == ["'@x", "y"]
+
+
+def test_frame_to_csv_keeps_numbers_and_pandas_options():
+    frame = pd.DataFrame({"id": ["-7", "=1"], "v": [-1.25, 2.5], "n": [-3, 4]})
+    text = frame_to_csv(frame, sep=";", decimal=",")
+    assert text.splitlines() == ["id;v;n", "-7;-1,25;-3", "'=1;2,5;4"]
+    assert frame["id"].tolist() == ["-7", "=1"]  # the input is not modified
+
+
+def test_a_string_column_without_risky_cells_is_returned_as_it_is():
+    column = pa.array(["LOT1", "P-2", None])
+    kept = neutralise_table(pa.table({"id": column})).column("id").chunks[0]
+    assert kept.equals(column)
+    assert kept.buffers()[2].address == column.buffers()[2].address  # not copied

@@ -174,6 +174,45 @@ def test_cells_that_need_quotes_survive(pipeline, tmp_path):
 
 
 # --------------------------------------------------------------------------------------
+# Formula injection: text a spreadsheet would run is escaped, numbers never change
+# --------------------------------------------------------------------------------------
+
+ATTACK = '=HYPERLINK("http://x","y")'
+
+
+@pytest.mark.parametrize(
+    ("layout", "reader"),
+    [("plain", "streaming"), ("european", "streaming"), ("ragged", "in-memory")],
+)
+def test_formula_cells_are_escaped_and_numbers_kept(pipeline, tmp_path, layout, reader):
+    header, rows = _rows(n=600)
+    for i, row in enumerate(rows):
+        row[2] = f"-{i % 10}.5"  # die_x: negative numbers, passed through
+    rows[3][6] = rows[450][6] = ATTACK  # the 'note' column, in two groups
+    rows[7][6] = "@SUM(A1)"
+    delimiter = ";" if layout == "european" else ","
+    if layout == "european":
+        rows = [[cell.replace(".", ",") for cell in row] for row in rows]
+    if layout == "ragged":
+        rows[500] = rows[500][:-1]  # the streaming reader gives up; the page reader copes
+    source = _write(tmp_path / "new.csv", header, rows, delimiter=delimiter)
+    result = score_csv(pipeline, source, tmp_path / "out.csv", block_bytes=BLOCK)
+    assert result.reader == reader
+
+    _, out_rows = _read_text(tmp_path / "out.csv", delimiter=delimiter)
+    notes = [row[6] for row in out_rows]
+    assert notes[3] == notes[450] == "'" + ATTACK and notes[7] == "'@SUM(A1)"
+    expected = [row[6] for row in rows]
+    expected[3] = expected[450] = "'" + ATTACK
+    expected[7] = "'@SUM(A1)"
+    assert notes == expected
+    assert [row[2] for row in out_rows] == [row[2] for row in rows]  # '-3.5' stays '-3.5'
+    as_dots = [[cell.replace(",", ".") for cell in row] for row in out_rows]
+    page = pipeline.predict_proba(read_csv(source).frame)
+    np.testing.assert_allclose(_probabilities(as_dots, len(header)), page, atol=2e-6)
+
+
+# --------------------------------------------------------------------------------------
 # Files with problems: the page's report, with row numbers of the whole file
 # --------------------------------------------------------------------------------------
 
