@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from deploy.serve import ROOT, streamlit_command
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -76,18 +76,7 @@ class AppServer:
         self.process: subprocess.Popen | None = None
 
     def command(self) -> list[str]:
-        return [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless=true",
-            f"--server.port={self.port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-            *self.extra_args,
-        ]
+        return [*streamlit_command(self.port), *self.extra_args]
 
     def start(self) -> AppServer:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}

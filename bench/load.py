@@ -127,7 +127,7 @@ def main() -> int:
         ws_url = args.url.rstrip("/").replace("http", "ws", 1) + "/_stcore/stream"
         result = measure(args, ws_url, rss=lambda: None)
     else:
-        with AppServer(extra_args=["--server.fileWatcherType=none"]) as server:
+        with AppServer() as server:
             result = measure(args, server.ws_url, rss=server.rss_mb)
     print(json.dumps(result))
     return 0

@@ -149,7 +149,7 @@ def main() -> int:
         ws_url = args.url.rstrip("/").replace("http", "ws", 1) + "/_stcore/stream"
         print(json.dumps(run(args, ws_url, rss=lambda: None)))
         return 0
-    with AppServer(extra_args=["--server.fileWatcherType=none"]) as server:
+    with AppServer() as server:
         print(json.dumps(run(args, server.ws_url, rss=server.rss_mb)))
     return 0
 

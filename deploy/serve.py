@@ -44,7 +44,10 @@ def haproxy_binary() -> str | None:
     return found
 
 
-def replica_command(port: int) -> list[str]:
+def streamlit_command(port: int) -> list[str]:
+    """``streamlit run app.py`` on 127.0.0.1:``port``: headless, no usage statistics, no
+    file watcher. Every server this project starts (replicas, benchmarks, browser tests)
+    is started with these flags."""
     return [
         sys.executable,
         "-m",
@@ -130,7 +133,7 @@ class Cluster:
             for index, port in enumerate(self.replica_ports, start=1):
                 self.replicas.append(
                     subprocess.Popen(
-                        replica_command(port),
+                        streamlit_command(port),
                         cwd=ROOT,
                         stdout=self._output(f"replica{index}"),
                         stderr=subprocess.STDOUT,

@@ -1,6 +1,7 @@
 """The house plan, enforced: imports only point down the layers, and modules stay readable.
 
     core  <-  lessons, yieldmodel  <-  viz  <-  ui  <-  pages/, app.py, cli.py
+    (bench/ and deploy/ are tools around the app; tests/ may import anything)
 
 Imports are read from the source with ``ast`` (function-level imports included), so a
 late ``from yieldmodel import ...`` inside a function is caught too.
@@ -14,7 +15,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-OURS = ("core", "lessons", "yieldmodel", "viz", "ui", "pages", "app", "cli", "tests", "bench")
+OURS = (
+    "core",
+    "lessons",
+    "yieldmodel",
+    "viz",
+    "ui",
+    "pages",
+    "app",
+    "cli",
+    "tests",
+    "bench",
+    "deploy",
+)
 
 # What each layer may import from our own code (besides itself).
 ALLOWED = {
@@ -26,7 +39,8 @@ ALLOWED = {
     "pages": {"core", "lessons", "yieldmodel", "viz", "ui"},
     "app": {"ui"},
     "cli": {"core", "yieldmodel"},
-    "bench": {"core", "lessons", "yieldmodel", "viz", "ui"},
+    "bench": {"core", "lessons", "yieldmodel", "viz", "ui", "deploy"},
+    "deploy": set(),  # starts processes; never imports the app
 }
 # Streamlit belongs to ui/ and the scripts on top; Plotly to viz/ and above.
 FORBIDDEN_LIBRARIES = {
@@ -87,7 +101,17 @@ def test_the_checker_sees_late_and_relative_imports(tmp_path, monkeypatch):
 
 
 def test_every_layer_exists_and_no_stray_top_level_package():
-    for layer in ("core", "lessons", "yieldmodel", "viz", "ui", "pages", "bench", "tests"):
+    for layer in (
+        "core",
+        "lessons",
+        "yieldmodel",
+        "viz",
+        "ui",
+        "pages",
+        "bench",
+        "deploy",
+        "tests",
+    ):
         assert (ROOT / layer).is_dir(), layer
     packages = {p.parent.name for p in ROOT.glob("*/__init__.py")}
     assert packages <= {"core", "lessons", "yieldmodel", "viz", "ui", "tests"}, packages

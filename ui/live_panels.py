@@ -44,10 +44,12 @@ NETWORK_CAPTION = (
 )
 # Streamlit fades every element of a fragment while it reruns; live charts redraw several
 # times a second, so the fade would flicker. Keep the live containers fully opaque.
-NO_FADE_CSS = (
+# The four metrics share their row equally, as four columns would.
+LIVE_CSS = (
     "<style>.st-key-bp_live [data-stale='true'], .st-key-bp_live_charts[data-stale='true'], "
     ".st-key-bp_details [data-stale='true'] "
-    "{opacity: 1 !important; transition: none !important;}</style>"
+    "{opacity: 1 !important; transition: none !important;}"
+    ".st-key-bp_live > div {flex: 1 1 0 !important; min-width: 0;}</style>"
 )
 
 
@@ -107,7 +109,7 @@ def apply_pending(live) -> bool:
 
 def run_buttons(live, playing: bool, summary: str) -> None:
     """Play/Pause, Step and Reset, with a one-line summary of the run beside them."""
-    st.html(NO_FADE_CSS)
+    st.html(LIVE_CSS)
     play, step, reset, note = st.columns([1, 1, 1, 4], vertical_alignment="center")
     play.button(
         "Pause" if playing else "Play",

@@ -131,7 +131,7 @@ def score_file(
         False when the file has problems (the scores are written all the same).
     """
     start = time.perf_counter()
-    for path in (model_path, data_path):
+    for path in (data_path, model_path):
         check_file_size(path, max_mb, LIMIT_HINT)
     result = score_csv(model_io.load(model_path), data_path, out, **options)
     say(*result.notes)

@@ -23,10 +23,10 @@ import pyarrow.compute as pc
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
-_RISKY = r"^[=+\-@\t\r]"
 # A sign, digits with one decimal point or comma, an exponent; trailing spaces allowed.
 _PLAIN_NUMBER = r"^[+-]?(\d+[.,]?\d*|[.,]\d+)([eE][+-]?\d+)? *$"
 _PLAIN_NUMBER_RE = re.compile(_PLAIN_NUMBER)
+_FIRST_BYTES = [prefix.encode("ascii") for prefix in FORMULA_PREFIXES]
 
 
 def neutralise_cell(value):
@@ -68,12 +68,22 @@ def frame_to_csv(frame: pd.DataFrame, path_or_buffer=None, **options):
     return neutralise_frame(frame).to_csv(path_or_buffer, index=False, **options)
 
 
-def _neutralise_strings(array: pa.Array) -> pa.Array:
-    risky = pc.match_substring_regex(array, _RISKY)
+def _starts_like_a_formula(array):
+    # The first byte looked up in a set: several times faster than an anchored regex.
+    kind = pa.large_binary() if pa.types.is_large_string(array.type) else pa.binary()
+    first = pc.binary_slice(array.cast(kind), 0, 1)
+    return pc.is_in(first, value_set=pa.array(_FIRST_BYTES, kind))
+
+
+def _neutralise_strings(array):
+    """A string Array or ChunkedArray with risky cells escaped (the same object if none)."""
+    risky = _starts_like_a_formula(array)
     if not pc.any(risky).as_py():  # the usual case: nothing to escape, nothing copied
         return array
     risky = pc.and_(risky, pc.invert(pc.match_substring_regex(array, _PLAIN_NUMBER)))
-    escaped = pc.binary_join_element_wise(pa.scalar(ESCAPE, array.type), array, "")
+    escaped = pc.binary_join_element_wise(
+        pa.scalar(ESCAPE, array.type), array, pa.scalar("", array.type)
+    )
     return pc.if_else(pc.fill_null(risky, False), escaped, array)
 
 
@@ -82,12 +92,7 @@ def neutralise_table(table: pa.Table | pa.RecordBatch):
     columns = []
     for column in table.columns:
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            if isinstance(column, pa.ChunkedArray):
-                column = pa.chunked_array(
-                    [_neutralise_strings(chunk) for chunk in column.chunks], type=column.type
-                )
-            else:
-                column = _neutralise_strings(column)
+            column = _neutralise_strings(column)  # whole columns: few calls, many cells
         columns.append(column)
     schema = pa.schema(
         [

@@ -17,9 +17,7 @@ whole; it flows through in groups of about ``block_bytes`` of text:
    :meth:`~yieldmodel.validation.ValidationReport.merged`.
 4. The group plus ``fail_probability`` and ``prediction`` (FAIL / PASS, empty for a row
    that cannot be scored) is appended to the output by ``pyarrow.csv`` on a writer
-   thread (:mod:`yieldmodel.csv_writing`), while the next group is read and scored. Text
-   cells a spreadsheet would run as formulas (``=...``, ``+...``, ``-...``, ``@...``) get a
-   leading apostrophe there (:mod:`yieldmodel.csv_safety`); numbers pass unchanged.
+   thread (:mod:`yieldmodel.csv_writing`, formula-safe), while the next group is scored.
 
 Files the streaming reader cannot parse (rows with missing fields, UTF-16, bytes that are
 not UTF-8 after the first lines, ...) are read whole by
@@ -336,9 +334,8 @@ def score_csv(
 
     The output holds every column of ``source`` in its order, unchanged, then the fail
     probability and the prediction (``FAIL`` / ``PASS``, empty for a row without any
-    usable feature value). It uses the source's delimiter (and decimal comma). Text cells
-    that a spreadsheet would run as formulas get a leading apostrophe
-    (:mod:`yieldmodel.csv_safety`); numbers are never changed.
+    usable feature value). It uses the source's delimiter (and decimal comma). Text cells a
+    spreadsheet would run as formulas get a leading ``'`` (:mod:`yieldmodel.csv_safety`).
 
     Parameters
     ----------

@@ -24,14 +24,16 @@ FALLBACK_MB = 200
 BYTES_PER_MB = 1 << 20
 
 
-def configured_mb(path=CONFIG_PATH) -> float:
-    """``server.maxUploadSize`` from the TOML file ``path``; :data:`FALLBACK_MB` if absent.
+def configured_mb(path=None) -> float:
+    """``server.maxUploadSize`` from the TOML file ``path`` (default :data:`CONFIG_PATH`);
+    :data:`FALLBACK_MB` when the file or the key is absent.
 
     Raises
     ------
     ValueError
         When the file exists but is not TOML, or the value is not a positive number.
     """
+    path = CONFIG_PATH if path is None else path
     try:
         with open(path, "rb") as handle:
             config = tomllib.load(handle)
@@ -59,7 +61,7 @@ def too_large(name: str, n_bytes: int, limit_mb: float, hint: str) -> str:
     """The message for a file of ``n_bytes`` above the limit, e.g. for the CLI or the page."""
     return (
         f"{name} is {megabytes(n_bytes)} ({n_bytes:,} bytes), more than the limit of "
-        f"{limit_mb:g} MB. {hint}"
+        f"{limit_mb:g} MB ({limit_bytes(limit_mb):,} bytes). {hint}"
     )
 
 

@@ -78,20 +78,18 @@ def tabular_task(name: str, X, y, rng=42, val_ratio: float = 0.2) -> NetworkTask
         Share of rows held out for validation (stratified).
     """
     X = check_matrix(X)
+    description = name.capitalize() + ": {n_train} training and {n_val} validation rows, "
+    description += f"{X.shape[1]} standardised columns, label fail = 1"
+    return _split_task(name, X, y, val_ratio, rng, (64, 32), "relu", description)
+
+
+def _split_task(name, X, y, val_ratio, rng, hidden_sizes, activation, description):
+    """Split, standardise with the training rows' statistics, and describe the task."""
     X_train, X_val, y_train, y_val = data.train_test_split(X, y, 1.0 - val_ratio, rng=rng)
     X_train, X_val = _standardise(X_train, X_val)
+    text = description.format(name=name, n_train=len(y_train), n_val=len(y_val))
     return NetworkTask(
-        name,
-        X_train,
-        y_train,
-        X_val,
-        y_val,
-        hidden_sizes=(64, 32),
-        hidden_activation="relu",
-        description=(
-            f"{name.capitalize()}: {len(y_train)} training and {len(y_val)} validation rows, "
-            f"{X.shape[1]} standardised columns, label fail = 1"
-        ),
+        name, X_train, y_train, X_val, y_val, hidden_sizes, activation, description=text
     )
 
 
@@ -120,21 +118,9 @@ def playground_task(
         )
     generator = as_rng(rng)
     X, y = datasets.playground(name, n=n, noise=noise, rng=generator)
-    X_train, X_val, y_train, y_val = data.train_test_split(X, y, 1.0 - val_ratio, rng=generator)
-    X_train, X_val = _standardise(X_train, X_val)
-    return NetworkTask(
-        name,
-        X_train,
-        y_train,
-        X_val,
-        y_val,
-        hidden_sizes=(8, 8),
-        hidden_activation="tanh",
-        description=(
-            f"Playground {name!r}: {len(y_train)} training and {len(y_val)} validation points "
-            f"(noise {noise:.0%})"
-        ),
-    )
+    description = "Playground {name!r}: {n_train} training and {n_val} validation points "
+    description += f"(noise {noise:.0%})"
+    return _split_task(name, X, y, val_ratio, generator, (8, 8), "tanh", description)
 
 
 TASKS: dict[str, Callable[..., NetworkTask]] = {

@@ -492,7 +492,7 @@ def test_the_browser_code_reads_payloads_as_python_does(tmp_path):
     z = rng.normal(size=(30, 40))
     z[0, 0] = np.nan
     payload = live_payload.Encoder(live_payload.SentState()).encode(
-        {"c": sample_figure(z, rng.normal(size=9000))}  # big enough to be compressed
+        {"c": sample_figure(z, rng.normal(size=700))}  # big enough to be compressed
     )
     assert live_payload.decode(payload)[0].get("zlib")
     (tmp_path / "payload.bin").write_bytes(payload)

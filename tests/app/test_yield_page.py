@@ -6,7 +6,9 @@ Expected numbers are recomputed here from the session's model and the fixture fi
 independently of what the page shows.
 """
 
+import csv
 import dataclasses
+import io
 import runpy
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,6 +18,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from streamlit import config as st_config
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from core.activations import ACTIVATIONS
@@ -198,6 +202,19 @@ def test_first_visit_trains_and_shows_every_metric():
     assert "20→64→32→1" in texts(at.caption)
 
 
+def test_activation_and_network_are_shown_by_their_display_names():
+    at = open_page(act="tanh")
+    box = at.selectbox(key=key("act"))
+    assert box.options == [ACTIVATIONS[name].label for name in ACTIVATIONS]
+    assert box.value == "tanh" and box.format_func(box.value) == "tanh"
+    box.set_value("leaky_relu").run()
+    assert at.query_params["act"] == "leaky_relu"
+    at.button(key="yd_train").click().run()
+    assert_clean(at)
+    assert trained_run(at).architecture.activation == "leaky_relu"
+    assert "Leaky ReLU, He (Kaiming) normal init, Adam lr 0.001" in texts(at.success)
+
+
 def test_train_button_uses_the_sidebar_settings():
     at = open_page()
     at.text_input(key=key("layers")).set_value("16").run()
@@ -289,6 +306,53 @@ def test_good_csv_is_scored_with_extra_columns_passed_through():
     np.testing.assert_allclose(table["fail_probability"], proba)
     assert table["part_id"].tolist() == frame["part_id"].tolist()
     assert at.download_button(key="yd_download_scored")
+
+
+@pytest.fixture
+def deferred_downloads(monkeypatch):
+    """The data callables of the page's deferred download buttons, by file name."""
+    callables = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        callables[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return callables
+
+
+def test_downloaded_csvs_are_formula_safe_with_numbers_unchanged(deferred_downloads):
+    attack = '=HYPERLINK("http://x","y")'
+    frame = pd.read_csv(DATA / "yield_good.csv")
+    frame.loc[2, "part_id"] = attack
+    frame["offset"] = -(np.arange(len(frame)) % 7) - 0.25  # negative numbers
+    content = frame.to_csv(index=False).encode()
+    at = upload(open_page(), "yd_score_upload", "attack.csv", content)
+    assert scored_table(at)["part_id"].iloc[2] == "'" + attack  # as the download writes it
+
+    data = deferred_downloads["attack_scored.csv"]().decode("utf-8")
+    header, *rows = list(csv.reader(io.StringIO(data)))
+    sent = list(csv.reader(io.StringIO(content.decode())))[1:]
+    assert header == [*frame.columns, "fail_probability", "prediction"]
+    column = header.index
+    assert rows[2][column("part_id")] == "'" + attack
+    assert [row[column("part_id")] for row in rows[3:]] == frame["part_id"][3:].tolist()
+    assert [row[column("offset")] for row in rows] == [row[column("offset")] for row in sent]
+    expected = trained_run(at).pipeline.predict_proba(frame)
+    np.testing.assert_array_equal(
+        [float(row[column("fail_probability")]) for row in rows], expected
+    )
+    template = deferred_downloads["yield_template.csv"]().decode("utf-8")
+    assert template.splitlines()[0].startswith("lot,wafer,die_x,die_y,part_id,")
+
+
+def test_uploaders_state_the_size_limit():
+    at = open_page()
+    limit = st_config.get_option("server.maxUploadSize")
+    for uploader in ("yd_score_upload", "yd_model_upload"):
+        assert f"Files up to {limit} MB" in at.file_uploader(key=uploader).help
+    assert "--max-mb" in at.file_uploader(key="yd_score_upload").help
 
 
 def test_missing_columns_are_named_and_nothing_is_scored():

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import cli
-from yieldmodel import model_io, seed_data
+from yieldmodel import model_io, seed_data, upload_limit
 from yieldmodel.csv_reading import read_csv
 
 CLI = Path(__file__).resolve().parents[2] / "cli.py"
@@ -150,6 +150,29 @@ def test_train_can_save_the_suggested_threshold(work, capsys):
     assert metrics["target_recall"] == 0.95
 
 
+def test_formula_cells_come_out_inert_and_numbers_unchanged(trained, new_csv, work):
+    attack = '=HYPERLINK("http://x","y")'
+    header, rows = _cells(new_csv)
+    header.append("offset")
+    for i, row in enumerate(rows):
+        row.append(f"-{i % 9}.25")  # a numeric column with negative numbers
+    rows[4][header.index("part_id")] = attack
+    with open(work / "attack.csv", "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    status, out, err = run_cli("score", trained[0], "attack.csv", "--out", "safe.csv", cwd=work)
+    assert status == 0, err
+
+    out_header, out_rows = _cells(work / "safe.csv")
+    assert out_header == [*header, "fail_probability", "prediction"]
+    part_id, offset = header.index("part_id"), header.index("offset")
+    assert out_rows[4][part_id] == "'" + attack
+    assert [row[part_id] for row in out_rows[5:]] == [row[part_id] for row in rows[5:]]
+    assert [row[offset] for row in out_rows] == [row[offset] for row in rows]
+    proba = np.array([float(row[-2]) for row in out_rows])
+    expected = model_io.load(trained[0]).predict_proba(read_csv(new_csv).frame)
+    np.testing.assert_allclose(proba, expected, atol=1e-5)
+
+
 # --------------------------------------------------------------------------------------
 # Files it can score, with problems: the page's report on stderr, scores written
 # --------------------------------------------------------------------------------------
@@ -200,6 +223,41 @@ def test_missing_data_file(trained, work, capsys):
     result = call_main(capsys, "train", work / "nowhere.csv", "--label", "fail", "--out", "m.npz")
     _assert_error(*result, "nowhere.csv")
     assert not (work / "x.csv").exists() and not (work / "m.npz").exists()
+
+
+def test_files_above_the_size_limit_are_refused(trained, new_csv, work, capsys):
+    size = new_csv.stat().st_size
+    assert size > 1024
+    result = run_cli(
+        "score", trained[0], new_csv, "--out", "big.csv", "--max-mb", 1 / 1024, cwd=work
+    )
+    _assert_error(
+        *result, str(new_csv), f"({size:,} bytes)", "limit of 0.000976562 MB (1,024 bytes)"
+    )
+    assert "--max-mb" in result[2] and not (work / "big.csv").exists()
+    result = call_main(
+        capsys, "train", work / "train.csv", "--label", "fail", "--out", work / "big.npz",
+        "--max-mb", "0.001",
+    )  # fmt: skip
+    _assert_error(*result, "train.csv is", "more than the limit of 0.001 MB")
+    assert not (work / "big.npz").exists()
+    status, _, err = call_main(
+        capsys, "score", trained[0], new_csv, "--out", work / "ok.csv", "--max-mb", "0"
+    )
+    assert status == 0 and (work / "ok.csv").exists(), err  # 0 lifts the limit
+
+
+def test_the_default_limit_is_the_apps_upload_limit(trained, new_csv, work, capsys, monkeypatch):
+    config = work / "config.toml"
+    config.write_text("[server]\nmaxUploadSize = 0.002\n", encoding="utf-8")
+    monkeypatch.setattr(upload_limit, "CONFIG_PATH", config)
+    result = call_main(capsys, "score", trained[0], new_csv, "--out", work / "d.csv")
+    _assert_error(*result, "more than the limit of 0.002 MB")
+    config.unlink()  # no configuration: Streamlit's default, 200 MB
+    assert call_main(capsys, "score", trained[0], new_csv, "--out", work / "d.csv")[0] == 0
+    with pytest.raises(SystemExit) as info:
+        cli.main(["score", str(trained[0]), str(new_csv), "--out", "x", "--max-mb", "-1"])
+    assert info.value.code == 2 and "expected a size in MB >= 0" in capsys.readouterr().err
 
 
 def test_a_file_that_is_not_csv(trained, work):

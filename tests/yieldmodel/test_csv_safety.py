@@ -105,3 +105,18 @@ def test_a_string_column_without_risky_cells_is_returned_as_it_is():
     kept = neutralise_table(pa.table({"id": column})).column("id").chunks[0]
     assert kept.equals(column)
     assert kept.buffers()[2].address == column.buffers()[2].address  # not copied
+
+
+def test_large_strings_and_chunked_columns():
+    cells = ["=1", None, "-2", "x", "@", "-3,5", "\t", ""]
+    table = pa.table(
+        {
+            "large": pa.array(cells, pa.large_string()),
+            "chunked": pa.chunked_array([cells[:3], cells[3:]]),
+        }
+    )
+    safe = neutralise_table(table)
+    expected = [neutralise_cell(cell) for cell in cells]
+    assert expected == ["'=1", None, "-2", "x", "'@", "-3,5", "'\t", ""]
+    assert safe.column("large").to_pylist() == safe.column("chunked").to_pylist() == expected
+    assert safe.schema == table.schema

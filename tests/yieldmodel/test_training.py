@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from sklearn.metrics import recall_score, roc_auc_score
 
-from core.optimizers import OptimizerSpec
+from core.activations import ACTIVATIONS
+from core.optimizers import OPTIMIZERS, OptimizerSpec
 from yieldmodel import model_io, seed_data
 from yieldmodel.architecture import Architecture, parse_hidden
 from yieldmodel.messages import DataError
@@ -61,7 +62,23 @@ def test_architecture_builds_the_seed_network_and_is_hashable():
     assert with_options.to_dict()["optimizer_options"] == {"amsgrad": True, "betas": (0.9, 0.99)}
     with pytest.raises(TypeError, match="OptimizerSpec"):
         Architecture(optimizer="adam")
-    assert default.describe(20).startswith("20→64→32→1, relu, he init, adam lr 0.001")
+    assert default.describe(20).startswith("20→64→32→1, ReLU, He (Kaiming) normal init, Adam lr")
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+def test_describe_uses_the_display_names(activation, optimizer):
+    architecture = Architecture(
+        (8,), activation, "xavier", optimizer=OptimizerSpec(optimizer, 0.01), epochs=3, l2=1e-3
+    )
+    parts = architecture.describe(5).split(", ")
+    assert parts[:4] == [
+        "5→8→1",
+        ACTIVATIONS[activation].label,
+        "Xavier (Glorot) uniform init",
+        f"{OPTIMIZERS[optimizer].label} lr 0.01",
+    ]
+    assert parts[4:] == ["batch 32", "3 epochs", "L2 0.001"]
 
 
 # ---------------------------------------------------------------------------- splitting
