@@ -16,7 +16,7 @@ from ui import urlstate as url
 from ui.common import show_error
 from ui.frame import page_frame, playground
 from viz import race_panels
-from viz.race_style import PrebuiltFigure
+from viz.figures import PrebuiltFigure
 from yieldmodel import seed_data
 
 CHART = {"config": {"displaylogo": False}}

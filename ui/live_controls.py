@@ -344,8 +344,9 @@ def stop_controls(schema: url.UrlSchema):
         "Epochs per frame",
         EPOCH_CHOICES,
         key=key("epf"),
-        help="auto trains about 30 epochs per second whatever the screen's refresh rate "
-        "(fewer when the whole class is playing); a small number shows every change.",
+        help="auto trains about 30 epochs per second whatever the screen's refresh rate; "
+        "a small number shows every change. When the whole class is playing, each one "
+        "trains a little less, so every screen keeps moving.",
     )
     rule = StopRule(
         max_epochs=int(max_epochs) or None,

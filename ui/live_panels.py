@@ -140,15 +140,19 @@ def run_buttons(live, playing: bool, summary: str) -> None:
 
 
 def _train_frame(live, view: LiveView) -> str | None:
-    """Train this frame's share; why training stopped by itself, or None."""
+    """Train this frame's share; why training stopped by itself, or None.
+
+    "auto" trains at the pace; a fixed number of epochs per frame trains that many. Both
+    stay within this player's share of the CPU (a fixed number then trains at least one).
+    """
     reason = live.stop_reason(view.stop_rule)
     players = live_session.players_now()
     if reason:
         return reason
-    if view.epochs_per_frame != "auto":
-        return live.train(int(view.epochs_per_frame), view.stop_rule)
     pace = live_session.frame_pace()
     epochs, cpu_seconds = pace.budget(time.monotonic(), players)
+    if view.epochs_per_frame != "auto":
+        epochs = int(view.epochs_per_frame)
     before, start = live.epoch, time.thread_time()
     reason = live.train(epochs, view.stop_rule, cpu_seconds=cpu_seconds)
     pace.spent(live.epoch - before, time.thread_time() - start)

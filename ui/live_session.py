@@ -23,7 +23,7 @@ from lessons.live.specs import DataSpec, Knobs, NetSpec
 SESSION_KEY = "bp_live_trainer"
 PACE_KEY = "bp_frame_pace"
 PLAYER_KEY = "bp_player_id"
-PLAYING_WINDOW = 1.5
+PLAYING_WINDOW = 3.0
 """A session counts as playing for this many seconds after its last live frame."""
 
 

@@ -16,7 +16,7 @@ import streamlit as st
 
 from ui.common import show_error
 from viz import yield_data, yield_evaluation, yield_model
-from viz.yield_style import PrebuiltFigure
+from viz.figures import PrebuiltFigure
 from yieldmodel import seed_data
 from yieldmodel.csv_reading import read_csv
 from yieldmodel.csv_safety import neutralise_frame

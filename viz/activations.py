@@ -12,7 +12,7 @@ the page; the tests validate every figure's full spec with a normal ``go.Figure(
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import plotly.graph_objects as go
@@ -20,6 +20,7 @@ from plotly.colors import qualitative
 
 from core.activations import ACTIVATIONS
 from lessons.activation_study import DerivativeCheck
+from viz.figures import axis_names, fast_figure, subplot_grid
 
 _PALETTE = qualitative.D3
 COLOURS: dict[str, str] = {
@@ -44,63 +45,13 @@ def label(name: str) -> str:
     return ACTIVATIONS[name].label if name in ACTIVATIONS else name
 
 
-def _figure(data: list[dict], layout: dict) -> go.Figure:
-    return go.Figure(data=data, layout=layout, _validate=False)
-
-
-def _axis_names(index: int) -> tuple[str, str]:
-    """``("x", "y")`` for subplot 1, ``("x2", "y2")`` for subplot 2, ..."""
-    suffix = "" if index == 1 else str(index)
-    return f"x{suffix}", f"y{suffix}"
-
-
-def subplot_grid(
-    rows: int,
-    cols: int,
-    titles: Sequence[str],
-    h_spacing: float,
-    v_spacing: float,
-    title_size: int = 16,
-) -> dict:
-    """Axes and subplot titles of a ``rows`` x ``cols`` grid, as ``make_subplots`` lays them out.
-
-    Subplot ``(row, col)`` (1-based, row 1 on top) has number ``(row - 1) * cols + col``:
-    axes ``xaxisN``/``yaxisN``, anchored to each other; ``titles`` go in that order.
-    """
-    width = (1 - (cols - 1) * h_spacing) / cols
-    height = (1 - (rows - 1) * v_spacing) / rows
-    layout, annotations = {}, []
-    for index in range(rows * cols):
-        row, col = divmod(index, cols)
-        left, top = col * (width + h_spacing), 1 - row * (height + v_spacing)
-        x, y = _axis_names(index + 1)
-        layout[f"xaxis{x[1:]}"] = {"anchor": y, "domain": [left, left + width]}
-        layout[f"yaxis{y[1:]}"] = {"anchor": x, "domain": [max(top - height, 0.0), top]}
-        if index < len(titles):
-            annotations.append(
-                {
-                    "text": titles[index],
-                    "x": left + width / 2,
-                    "y": top,
-                    "xref": "paper",
-                    "yref": "paper",
-                    "xanchor": "center",
-                    "yanchor": "bottom",
-                    "showarrow": False,
-                    "font": {"size": title_size},
-                }
-            )
-    layout["annotations"] = annotations
-    return layout
-
-
 def _marker_slice(n_points: int) -> slice:
     return slice(None, None, max(1, n_points // (NUMERICAL_MARKERS - 1)))
 
 
 def _curve(name: str, z, values, symbol: str, legend: str, group: str, show: bool, axes: int):
     """A solid line of activation ``name``: ``symbol`` is "f" or "f′" in the hover text."""
-    x, y = _axis_names(axes)
+    x, y = axis_names(axes)
     return {
         "type": "scatter",
         "x": z,
@@ -118,7 +69,7 @@ def _curve(name: str, z, values, symbol: str, legend: str, group: str, show: boo
 
 def _numerical(name: str, check: DerivativeCheck, legend: str, group: str, show: bool, axes: int):
     picks = _marker_slice(len(check.z))
-    x, y = _axis_names(axes)
+    x, y = axis_names(axes)
     return {
         "type": "scatter",
         "x": check.z[picks],
@@ -165,7 +116,7 @@ def comparison_figure(checks: Mapping[str, DerivativeCheck]) -> go.Figure:
         legend=LEGEND_BELOW,
         hovermode="closest",
     )
-    return _figure(data, layout)
+    return fast_figure(data, layout)
 
 
 def _detail_titles(name: str, check: DerivativeCheck) -> list[str]:
@@ -185,7 +136,7 @@ def _detail_shapes(zones: np.ndarray, threshold: float, first_axes: int) -> list
     """Saturation zones shaded in both panels of a row, ±threshold dotted in the f' panel."""
     shapes = []
     for axes in (first_axes, first_axes + 1):
-        x, y = _axis_names(axes)
+        x, y = axis_names(axes)
         shapes += [
             {
                 "type": "rect",
@@ -201,7 +152,7 @@ def _detail_shapes(zones: np.ndarray, threshold: float, first_axes: int) -> list
             }
             for start, stop in zones
         ]
-    x, y = _axis_names(first_axes + 1)
+    x, y = axis_names(first_axes + 1)
     for level in (threshold, -threshold):
         shapes.append(
             {
@@ -271,7 +222,7 @@ def detail_figure(
         shapes += _detail_shapes(zones[name], threshold, axes)
     data.append(_saturated_key(threshold))
     for axes in (2 * len(names) - 1, 2 * len(names)):
-        layout[f"xaxis{_axis_names(axes)[0][1:]}"]["title"] = {"text": "z"}
+        layout[f"xaxis{axis_names(axes)[0][1:]}"]["title"] = {"text": "z"}
     height = ROW_HEIGHT * len(names) + 110
     plot_height = height - 70 - 40
     layout.update(
@@ -287,7 +238,7 @@ def detail_figure(
             "xanchor": "left",
         },
     )
-    return _figure(data, layout)
+    return fast_figure(data, layout)
 
 
 def gradient_products_figure(products: Mapping[str, np.ndarray], model_label: str) -> go.Figure:
@@ -345,7 +296,7 @@ def gradient_products_figure(products: Mapping[str, np.ndarray], model_label: st
         "legend": LEGEND_BELOW,
         "shapes": [one],
     }
-    return _figure(data, layout)
+    return fast_figure(data, layout)
 
 
 def benchmark_figure(milliseconds: Mapping[str, float], n_values: int, repetitions: int):
@@ -387,4 +338,4 @@ def benchmark_figure(milliseconds: Mapping[str, float], n_values: int, repetitio
         },
         "showlegend": False,
     }
-    return _figure([bars], layout)
+    return fast_figure([bars], layout)

@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz.animation import frame_slider_steps, play_pause_menu
+from viz.figures import fast_figure
 from viz.race_contours import surface_image, value_grid_trace
 from viz.race_style import fill_colors, legend_name
 
@@ -252,4 +253,4 @@ def race_animation(
     legend_names = {label: legend_name(result, label) for label in labels}
     final = _moving_traces(points, labels, colors, int(steps[-1]), legend_names)
     layout = _map_layout(surface, grid, steps, height, frame_ms)
-    return go.Figure(data=static + final, layout=layout, frames=frames, _validate=False)
+    return fast_figure(static + final, layout, frames)

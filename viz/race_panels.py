@@ -1,7 +1,7 @@
 """The figures of a race as a page shows them, as finished figure dicts a page can cache.
 
 ``Figure.to_dict()`` runs once here (validating, and packing arrays into base64); a page
-keeps the dicts in its cache and shows them with ``race_style.PrebuiltFigure``.
+keeps the dicts in its cache and shows them with ``figures.PrebuiltFigure``.
 """
 
 from __future__ import annotations

@@ -5,8 +5,6 @@ label -> colour (see :func:`assign_colors`). Surfaces whose values span several 
 (``Surface.log_scale``) are coloured by :math:`\log_{10}(f - f^* + \varepsilon)` with
 :math:`\varepsilon` = :data:`LOG_FLOOR` (:func:`shown_values`).
 
-:class:`PrebuiltFigure` hands a finished figure dict to ``st.plotly_chart`` without the
-per-property validation and deep copy it would otherwise pay on every page run.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 OPTIMIZER_COLORS = {
     "sgd": "#D62728",
@@ -94,34 +91,3 @@ def shown_values(surface, values) -> np.ndarray:
 def value_label(surface) -> str:
     """Name of what the colour shows: the gap on log-scaled surfaces, else f."""
     return "f − f*" if surface.log_scale else "f(x, y)"
-
-
-class PrebuiltFigure(go.Figure):
-    """A figure dict from ``Figure.to_dict()``, handed to ``st.plotly_chart`` as it is.
-
-    ``st.plotly_chart`` validates a plain dict property by property (0.2 s for the race
-    map with its frames) and deep-copies a Figure through ``to_dict``. A dict that came out
-    of ``to_dict`` is already valid, so a page can cache it and show it with
-    ``st.plotly_chart(PrebuiltFigure(cached))``: this object is a Figure only to pass the
-    type check, skips building an empty Figure (a few ms), and its ``to_dict`` returns the
-    dict without a copy. It is for handing over only; other Figure methods do not work.
-
-    Parameters
-    ----------
-    figure : dict
-        ``{"data": [...], "layout": {...}, "frames": [...]}``, treated as read-only.
-    """
-
-    def __new__(cls, figure: dict):
-        handed = object.__new__(cls)
-        handed._prebuilt = figure
-        return handed
-
-    def __init__(self, figure: dict):
-        """Nothing to build: ``__new__`` kept the dict."""
-
-    def to_dict(self) -> dict:
-        return self._prebuilt
-
-    def to_plotly_json(self) -> dict:
-        return self._prebuilt

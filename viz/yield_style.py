@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from viz.activations import subplot_grid
-from viz.race_style import PrebuiltFigure
-
-__all__ = ["PrebuiltFigure"]
+from viz.figures import subplot_grid
 
 PASS_COLOUR = "#4F5BD5"
 FAIL_COLOUR = "#E07B28"

@@ -8,6 +8,7 @@ from plotly.subplots import make_subplots
 from core.activations import ACTIVATIONS
 from lessons import activation_study as analysis
 from viz import activations as viz
+from viz import figures
 
 GRID = np.linspace(-6.0, 6.0, 801)
 
@@ -113,7 +114,7 @@ def test_subplot_grid_matches_make_subplots(rows, v_spacing):
         horizontal_spacing=0.08,
         vertical_spacing=v_spacing,
     ).to_dict()["layout"]
-    layout = viz.subplot_grid(rows, 2, titles, 0.08, v_spacing)
+    layout = figures.subplot_grid(rows, 2, titles, 0.08, v_spacing)
     for key, axis in layout.items():
         if key != "annotations":
             assert axis["anchor"] == expected[key]["anchor"], key

@@ -14,6 +14,7 @@ from lessons.race.racing import run_race
 from lessons.race.summary import surface_grid
 from viz import (
     animation,
+    figures,
     race_contours,
     race_curves,
     race_map,
@@ -261,7 +262,7 @@ def test_prebuilt_figure_reaches_streamlit_as_the_same_dict(bowl_race):
     finished = figure.to_dict()
     # st.plotly_chart calls exactly this on what it is given, then to_json(validate=False).
     shown = plotly.tools.return_figure_from_figure_or_data(
-        race_style.PrebuiltFigure(finished), validate_figure=True
+        figures.PrebuiltFigure(finished), validate_figure=True
     )
     assert shown is finished
     assert plotly.io.to_json(shown, validate=False) == plotly.io.to_json(figure)

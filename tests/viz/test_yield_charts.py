@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from core import metrics
-from viz import yield_data, yield_evaluation, yield_model, yield_scores, yield_style
+from viz import figures, yield_data, yield_evaluation, yield_model, yield_scores, yield_style
 from yieldmodel import drift
 from yieldmodel.evaluation import evaluate
 
@@ -213,5 +213,5 @@ def test_evaluation_and_model_bundles_hold_every_figure(scores):
 
 def test_a_cached_spec_is_drawn_as_it_is():
     spec = yield_data.class_balance_figure(np.array([0, 1, 1]))
-    prebuilt = yield_style.PrebuiltFigure(spec)
+    prebuilt = figures.PrebuiltFigure(spec)
     assert prebuilt.to_dict() is spec

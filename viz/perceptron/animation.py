@@ -7,13 +7,13 @@ import plotly.graph_objects as go
 
 from lessons.perceptron import PerceptronHistory, step
 from viz.animation import frame_slider_steps, play_pause_menu
+from viz.figures import fast_figure
 from viz.perceptron.geometry import (
     INK,
     MISTAKE_COLOUR,
     REGION_COLOURS,
     boundary_segment,
     closed_ring,
-    fast_figure,
     halfplane_polygon,
     plot_box,
     point_traces,

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lessons.perceptron import PerceptronHistory
-from viz.perceptron.geometry import fast_figure
+from viz.figures import fast_figure
 
 PARAMETER_COLOURS = {"w1": "#3566C8", "w2": "#2E9E5B", "w3": "#8E44AD", "b": "#E07B28"}
 FINISHED_COLOUR = "#3566C8"

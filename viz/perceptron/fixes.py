@@ -7,11 +7,11 @@ import plotly.graph_objects as go
 
 from lessons.datasets import features
 from lessons.perceptron import step
+from viz.figures import fast_figure
 from viz.perceptron.geometry import (
     INK,
     REGION_COLOURS,
     boundary_segment,
-    fast_figure,
     plane_grid,
     plane_layout,
     plot_box,

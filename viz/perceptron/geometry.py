@@ -11,7 +11,6 @@ validate every figure's full spec with a normal ``go.Figure(...)`` instead.
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 CLASS_COLOURS = ("#3566C8", "#E07B28")
 """Marker colour of class 0 and class 1."""
@@ -22,11 +21,6 @@ MISTAKE_COLOUR = "#C62828"
 INK = "#1E2233"
 PADDING = 0.5
 GRID_POINTS = 121
-
-
-def fast_figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> go.Figure:
-    """A Figure from trace, layout and frame dicts, without Plotly's property validation."""
-    return go.Figure(data=data, layout=layout, frames=frames, _validate=False)
 
 
 def plot_box(X, padding: float = PADDING) -> tuple[tuple[float, float], tuple[float, float]]:
