@@ -178,7 +178,7 @@ def main():
         size = write_parametric_csv(work / "dies.csv", args.rows, rng=0)
         commands = {
             "cli": [python, cli, "score", str(work / "model.npz"), str(work / "dies.csv")]
-            + ["--out", str(work / "cli_out.csv")],
+            + ["--out", str(work / "cli_out.csv"), "--max-mb", "0"],
             "floor": [python, __file__, "--floor", str(work / "floor.npz")]
             + [str(work / "dies.csv"), str(work / "floor_out.csv")],
         }
@@ -219,7 +219,9 @@ def main():
         if args.big:
             size = write_parametric_csv(work / "big.csv", args.big_rows, rng=0)
             command = [python, cli, "score", str(work / "model.npz"), str(work / "big.csv")]
-            big = measure(command + ["--out", str(work / "big_out.csv")], work / "big.log")
+            big = measure(
+                command + ["--out", str(work / "big_out.csv"), "--max-mb", "0"], work / "big.log"
+            )
             print(
                 json.dumps(
                     _rounded(
