@@ -4,7 +4,7 @@
 // figures that arrive while one is being drawn replace each other, so a slow browser
 // skips frames instead of falling behind.
 const nnLiveChartsLibrary = (() => {
-  const NAN_CODE = 255;
+  const NAN_CODES = { q8: 255, q16: 65535 };
   const decoder = new TextDecoder();
 
   async function inflate(bytes) {
@@ -20,14 +20,15 @@ const nnLiveChartsLibrary = (() => {
 
   function dequantize(codes, meta) {
     const [count, width] = meta.shape;
+    const nanCode = NAN_CODES[meta.t];
     const values = new Float32Array(codes.length);
-    const step = (meta.hi - meta.lo) / (NAN_CODE - 1);
+    const step = (meta.hi - meta.lo) / (nanCode - 1);
     for (let row = 0; row < count; row += 1) {
       let code = 0;
       for (let column = 0; column < width; column += 1) {
         const at = row * width + column;
-        code = (code + codes[at]) & 255; // undo the row differences
-        values[at] = code === NAN_CODE ? NaN : meta.lo + code * step;
+        code = (code + codes[at]) & nanCode; // undo the row differences (mod 2^bits)
+        values[at] = code === nanCode ? NaN : meta.lo + code * step;
       }
     }
     return values;
@@ -36,6 +37,7 @@ const nnLiveChartsLibrary = (() => {
   function decodeArray(body, meta) {
     const bytes = body.slice(meta.offset, meta.offset + meta.bytes); // own, aligned buffer
     if (meta.t === "q8") return rows(dequantize(bytes, meta), meta.shape);
+    if (meta.t === "q16") return rows(dequantize(new Uint16Array(bytes.buffer), meta), meta.shape);
     if (meta.t === "f4") return rows(new Float32Array(bytes.buffer), meta.shape);
     if (meta.t === "i4") return rows(new Int32Array(bytes.buffer), meta.shape);
     return rows(bytes, meta.shape);

@@ -9,9 +9,9 @@ instead keeps its Plotly graphs in one ``st.components.v2`` component and calls
 What travels is small (``ui.live_payload``): a figure's structure only when it changed,
 and then only the arrays that changed, heatmaps as one byte per cell. The drawing code
 (``live_chart.js``) rides with Plotly's bundle, which :func:`load_plotly` sends once per
-page run (Streamlit's message cache sends repeats as a reference); every chart element
-then carries a few lines of script and its data. Both components are registered once, when
-this module is imported.
+browser session; every chart element then carries a few lines of script and its data.
+Both components are registered once, when this module is imported (registering hashes
+their script, which is too slow to do on every frame).
 """
 
 from __future__ import annotations
@@ -74,8 +74,12 @@ def load_plotly() -> None:
     st.session_state[_BUNDLE_SENT_KEY] = True
 
 
-def _sent_state(key: str) -> SentState:
-    """What the browser holds for component ``key``; a fresh state after a page run or a while."""
+def _sent_state(key: str) -> dict:
+    """What the browser holds for component ``key`` (``record["sent"]``, a SentState).
+
+    The state starts afresh (``record["full"]``) after every page run and every
+    :data:`RESEND_SECONDS`, so such payloads carry everything.
+    """
     record = st.session_state.get(_SENT_PREFIX + key)
     run = st.session_state.get(_RUN_KEY)
     now = time.monotonic()

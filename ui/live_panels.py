@@ -187,7 +187,8 @@ def _notes(live) -> None:
 def live_figures(live, view: LiveView) -> dict[str, dict]:
     """The network, decision-map and loss figures of one live frame."""
     frame, model, data = live.frame(view.discretize), live.model, live.data
-    revision = f"{live.data_spec}-{live.net_spec}"
+    # new data or a new network resets zoom; anything else keeps it
+    revision = f"{hash((live.data_spec, live.net_spec)):x}"
     network = network_figure(
         frame.layout,
         frame.weights,

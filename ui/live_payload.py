@@ -8,9 +8,11 @@ each figure dict into
 * its *structure* — everything but the NumPy arrays, with ``{"$a": path}`` where an array
   was — sent only when it differs from what this browser already has, and
 * its *arrays*, each sent only when its bytes changed: floats as float32, and 2-D float
-  arrays (heatmaps) as one byte per cell over their own range (255 marks NaN, row
-  differences make them compress well), which looks the same on screen at a fraction of
-  the size.
+  arrays (heatmaps) as one byte per cell over their own range (the top code marks NaN,
+  row differences make them compress well), which looks the same on screen at a fraction
+  of the size. A heatmap whose colour scale has a sharp step (the class bands of a
+  several-class decision map) travels at two bytes per cell, so no cell lands on the
+  wrong side of a step.
 
 One payload is ``b"NNLC"``, the header length (uint32, little endian), the header JSON, and
 the arrays' bytes, zlib-compressed unless they are few. ``live_chart.js`` decodes it in the
@@ -30,8 +32,8 @@ import numpy as np
 MAGIC = b"NNLC"
 QUANTIZE_MIN_CELLS = 64
 """2-D float arrays with at least this many cells travel as one byte per cell."""
-NAN_CODE = 255
-"""Byte of a NaN cell; finite values use 0..254."""
+NAN_CODES = {8: 255, 16: 65535}
+"""Code of a NaN cell at 8 and 16 bits; finite values use the codes below it."""
 COMPRESS_MIN_BYTES = 1024
 """Array bytes below this are sent as they are. Above, a fast zlib pass here costs less
 than the WebSocket layer's own (slower) deflate of the raw bytes would, and shrinks them
@@ -56,10 +58,11 @@ def _digest(*parts: bytes) -> bytes:
 _PLAIN = {str, int, float, bool, type(None)}
 
 
-def _split(value, path: str, arrays: dict):
+def _split(value, path: str, arrays: dict, bits: dict):
     """``value`` with every ndarray replaced by ``{"$a": path}`` (arrays collected).
 
     An array met twice (one ``x`` shared by two curves) travels once, under its first path.
+    ``bits`` receives the paths of heatmaps that need 16 bits per cell.
     """
     if isinstance(value, np.ndarray):
         if value.dtype.kind in "OUS":
@@ -70,39 +73,56 @@ def _split(value, path: str, arrays: dict):
         arrays[path] = value
         return {"$a": path}
     if isinstance(value, dict):
+        if value.get("type") == "heatmap" and _sharp_steps(value.get("colorscale")):
+            bits[f"{path}.z"] = 16
         return {
-            key: item if type(item) in _PLAIN else _split(item, f"{path}.{key}", arrays)
+            key: item if type(item) in _PLAIN else _split(item, f"{path}.{key}", arrays, bits)
             for key, item in value.items()
         }
     if isinstance(value, (list, tuple)):
         if {type(item) for item in value} <= _PLAIN:  # labels, colours: kept as they are
             return list(value)
-        return [_split(item, f"{path}.{index}", arrays) for index, item in enumerate(value)]
+        return [_split(item, f"{path}.{index}", arrays, bits) for index, item in enumerate(value)]
     if isinstance(value, np.generic):
         return value.item()
     return value
 
 
-def quantize(values: np.ndarray) -> tuple[np.ndarray, float, float]:
-    """Bytes 0..254 spanning the finite range ``[lo, hi]`` of ``values``; NaN -> 255."""
+def _sharp_steps(colorscale) -> bool:
+    """Whether two stops of a ``[[position, colour], ...]`` scale are closer than a byte step."""
+    if not isinstance(colorscale, (list, tuple)) or len(colorscale) < 2:
+        return False
+    positions = np.array([stop[0] for stop in colorscale], dtype=np.float64)
+    return bool(np.min(np.diff(positions)) < 1.0 / (NAN_CODES[8] - 1))
+
+
+def quantize(values: np.ndarray, bits: int = 8) -> tuple[np.ndarray, float, float]:
+    """Codes ``0 .. 2**bits - 2`` spanning the finite range ``[lo, hi]``; NaN -> the top code."""
+    dtype, nan_code = (np.uint8 if bits == 8 else np.uint16), NAN_CODES[bits]
     finite = np.isfinite(values)
     if not finite.any():
-        return np.full(values.shape, NAN_CODE, dtype=np.uint8), 0.0, 0.0
+        return np.full(values.shape, nan_code, dtype=dtype), 0.0, 0.0
     lo, hi = float(values[finite].min()), float(values[finite].max())
-    scale = (NAN_CODE - 1) / (hi - lo) if hi > lo else 0.0
-    codes = np.rint((np.where(finite, values, lo) - lo) * scale).astype(np.uint8)
-    codes[~finite] = NAN_CODE
+    scale = (nan_code - 1) / (hi - lo) if hi > lo else 0.0
+    codes = np.rint((np.where(finite, values, lo) - lo) * scale).astype(dtype)
+    codes[~finite] = nan_code
     return codes, lo, hi
 
 
-def _encode_array(array: np.ndarray) -> tuple[bytes, dict]:
+def _encode_array(array: np.ndarray, bits: int = 8) -> tuple[bytes, dict]:
     """Bytes and description of one array (see the module docstring)."""
     shape = list(array.shape)
     if array.dtype.kind == "f" and array.ndim == 2 and array.size >= QUANTIZE_MIN_CELLS:
-        codes, lo, hi = quantize(array)
-        # row differences (mod 256): a smooth picture becomes mostly zeros
-        deltas = np.diff(codes, axis=1, prepend=np.zeros((codes.shape[0], 1), np.uint8))
-        return deltas.tobytes(), {"t": "q8", "shape": shape, "lo": lo, "hi": hi}
+        codes, lo, hi = quantize(array, bits)
+        # row differences (mod 2**bits): a smooth picture becomes mostly zeros
+        deltas = np.diff(codes, axis=1, prepend=np.zeros((codes.shape[0], 1), codes.dtype))
+        kind = "q8" if bits == 8 else "q16"
+        return deltas.astype(f"<u{bits // 8}").tobytes(), {
+            "t": kind,
+            "shape": shape,
+            "lo": lo,
+            "hi": hi,
+        }
     if array.dtype.kind == "f":
         return np.ascontiguousarray(array, dtype="<f4").tobytes(), {"t": "f4", "shape": shape}
     if array.dtype.kind == "b":
@@ -132,15 +152,16 @@ class Encoder:
         blobs: list[bytes] = []
         offset = 0
         arrays: dict[str, np.ndarray] = {}
+        bits: dict[str, int] = {}
         for name, figure in charts.items():
-            structure = _split(figure, name, arrays)
+            structure = _split(figure, name, arrays, bits)
             text = json.dumps(structure, separators=(",", ":"), allow_nan=False)
             digest = _digest(text.encode())
             if self.sent.structures.get(name) != digest:
                 header["charts"][name] = structure
                 self.sent.structures[name] = digest
         for path, array in arrays.items():
-            data, meta = _encode_array(array)
+            data, meta = _encode_array(array, bits.get(path, 8))
             digest = _digest(data, repr(sorted(meta.items())).encode())
             if self.sent.arrays.get(path) == digest:
                 continue
@@ -175,13 +196,16 @@ def _pack(header: dict, body: bytes) -> bytes:
 def _decode_array(body: bytes, meta: dict) -> np.ndarray:
     raw = body[meta["offset"] : meta["offset"] + meta["bytes"]]
     shape = meta["shape"]
-    if meta["t"] != "q8":
+    if meta["t"] not in ("q8", "q16"):
         dtype = {"f4": "<f4", "u1": np.uint8, "i4": "<i4"}[meta["t"]]
         return np.frombuffer(raw, dtype=dtype).reshape(shape)
-    codes = np.cumsum(np.frombuffer(raw, np.uint8).reshape(shape), axis=1, dtype=np.uint8)
-    scale = (meta["hi"] - meta["lo"]) / (NAN_CODE - 1)
+    bits = 8 if meta["t"] == "q8" else 16
+    dtype = np.uint8 if bits == 8 else np.uint16
+    deltas = np.frombuffer(raw, f"<u{bits // 8}").reshape(shape)
+    codes = np.cumsum(deltas, axis=1, dtype=dtype)
+    scale = (meta["hi"] - meta["lo"]) / (NAN_CODES[bits] - 1)
     values = (meta["lo"] + codes * scale).astype(np.float32)
-    values[codes == NAN_CODE] = np.nan
+    values[codes == NAN_CODES[bits]] = np.nan
     return values
 
 

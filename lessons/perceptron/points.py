@@ -200,6 +200,7 @@ def read_points_text(text: str) -> str:
     """
     if len(text) > MAX_TEXT_LENGTH:
         raise ValueError(f"longer than {MAX_TEXT_LENGTH} characters")
-    if text.strip():
-        parse_points(text)
+    if not text.strip():
+        return ""  # blank means the preset's points
+    parse_points(text)
     return text

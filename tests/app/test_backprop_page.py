@@ -213,6 +213,17 @@ def test_the_decision_map_and_weights_the_browser_gets_are_the_model_s():
     np.testing.assert_allclose(hover["customdata"], weights, rtol=1e-6)
 
 
+def test_a_map_of_several_classes_keeps_every_cell_in_its_class():
+    at = open_page(data="blobs3", classes="5", opt="adam", lr="0.03")
+    for _ in range(3):
+        click(at, "bp_step")
+    trainer = at.session_state["bp_live_trainer"]
+    classes = trainer.model.predict(trainer.inputs["grid"]).reshape(100, 100)
+    z = np.asarray(live(at, "decision")["data"][0]["z"], dtype=float)
+    # the class bands have sharp edges: the map travels at 16 bits, no cell changes class
+    np.testing.assert_array_equal(np.floor(z), classes)
+
+
 def test_step_advances_the_epoch_and_changes_the_loss():
     at = open_page()
     click(at, "bp_step")
@@ -422,12 +433,19 @@ def test_the_sample_number_follows_the_url_and_stays_in_range():
 # ---------------------------------------------------------------------------------------------
 
 
-def sample_figure(z: np.ndarray, y: np.ndarray) -> dict:
+BANDS = [[0.0, "white"], [0.499, "red"], [0.5, "white"], [1.0, "blue"]]
+"""A colour scale with a sharp step, like the class bands of a several-class map."""
+
+
+def sample_figure(z: np.ndarray, y: np.ndarray, bands: np.ndarray | None = None) -> dict:
+    data = [
+        {"type": "heatmap", "z": z, "x": np.arange(z.shape[1]), "colorscale": "Viridis"},
+        {"type": "scatter", "x": np.arange(y.size), "y": y, "name": "curve"},
+    ]
+    if bands is not None:
+        data.append({"type": "heatmap", "z": bands, "colorscale": BANDS})
     return {
-        "data": [
-            {"type": "heatmap", "z": z, "x": np.arange(z.shape[1]), "colorscale": "Viridis"},
-            {"type": "scatter", "x": np.arange(y.size), "y": y, "name": "curve"},
-        ],
+        "data": data,
         "layout": {"height": 300, "annotations": [{"text": "a"}, {"text": "b"}]},
     }
 
@@ -458,6 +476,18 @@ def test_a_browser_gets_only_what_changed():
     assert same["charts"] == {} and same["arrays"] == {}
     header, arrays = live_payload.decode(encoder.encode({"c": sample_figure(z + 1, y)}))
     assert header["charts"] == {} and list(arrays) == ["c.data.0.z"]
+
+
+def test_heatmaps_with_sharp_colour_steps_travel_at_16_bits():
+    rng = np.random.default_rng(3)
+    bands = rng.uniform(0, 4, size=(30, 30))
+    payload = live_payload.Encoder(live_payload.SentState()).encode(
+        {"c": sample_figure(rng.normal(size=(30, 30)), rng.normal(size=5), bands)}
+    )
+    header, arrays = live_payload.decode(payload)
+    assert header["arrays"]["c.data.0.z"]["t"] == "q8"
+    assert header["arrays"]["c.data.2.z"]["t"] == "q16"
+    np.testing.assert_allclose(arrays["c.data.2.z"], bands, atol=4 / 65534)
 
 
 def test_quantize_spans_the_finite_range():
@@ -491,8 +521,10 @@ def test_the_browser_code_reads_payloads_as_python_does(tmp_path):
     rng = np.random.default_rng(2)
     z = rng.normal(size=(30, 40))
     z[0, 0] = np.nan
+    bands = rng.uniform(0, 4, size=(20, 30))
+    bands[5, 5] = np.nan
     payload = live_payload.Encoder(live_payload.SentState()).encode(
-        {"c": sample_figure(z, rng.normal(size=700))}  # big enough to be compressed
+        {"c": sample_figure(z, rng.normal(size=700), bands)}  # big enough to be compressed
     )
     assert live_payload.decode(payload)[0].get("zlib")
     (tmp_path / "payload.bin").write_bytes(payload)
@@ -510,4 +542,6 @@ def test_the_browser_code_reads_payloads_as_python_does(tmp_path):
     np.testing.assert_array_equal(np.isnan(js_z), np.isnan(from_python["data"][0]["z"]))
     np.testing.assert_allclose(js_z, from_python["data"][0]["z"], rtol=1e-6, equal_nan=True)
     np.testing.assert_allclose(from_js["data"][1]["y"], from_python["data"][1]["y"], rtol=1e-6)
+    js_bands = np.array(from_js["data"][2]["z"], dtype=float)  # 16 bits a cell
+    np.testing.assert_allclose(js_bands, from_python["data"][2]["z"], rtol=1e-6, equal_nan=True)
     assert from_js["layout"] == from_python["layout"]
