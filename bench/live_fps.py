@@ -35,7 +35,8 @@ from bench.harness import (  # noqa: E402
     wait_for_plotly,
 )
 
-LIVE_CHARTS = ("bp_network_chart", "bp_decision_chart", "bp_loss_chart")
+LIVE_CHARTS = ("network", "decision", "loss")
+LIVE_AREA = ".st-key-bp_live_charts"
 
 # Counts, per live chart, the display refreshes: animation frames in which the data drawn
 # changed. A chart's fingerprint is its first heatmap image (the pixels Plotly rendered) and
@@ -43,13 +44,13 @@ LIVE_CHARTS = ("bp_network_chart", "bp_decision_chart", "bp_loss_chart")
 # many passes Plotly needs, and a chart whose DOM node Streamlit replaced is still seen.
 # It also samples whether any chart is blank (no drawn SVG) every 25 ms.
 INSTALL_COUNTERS = """
-(keys) => {
+([keys, area]) => {
   const bench = {redraws: Object.fromEntries(keys.map(k => [k, 0])), blank: 0, samples: 0,
                  frames: 0};
   window.__bench = bench;
   const last = {};
   const fingerprint = key => {
-    const chart = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+    const chart = document.querySelector(`${area} .nn-chart-${key} .js-plotly-plot`);
     if (!chart) return null;
     const image = chart.querySelector('.heatmaplayer image');
     const line = chart.querySelector('.scatterlayer path.js-line');
@@ -70,7 +71,7 @@ INSTALL_COUNTERS = """
   window.__benchSample = setInterval(() => {
     bench.samples += 1;
     for (const key of keys) {
-      const chart = document.querySelector(`.st-key-${key} .js-plotly-plot .main-svg`);
+      const chart = document.querySelector(`${area} .nn-chart-${key} .js-plotly-plot .main-svg`);
       if (!chart || chart.getBoundingClientRect().height === 0) { bench.blank += 1; break; }
     }
   }, 25);
@@ -107,7 +108,7 @@ def measure(base_url: str, seconds: float, warmup: float, query: str, shot: Path
             page.get_by_role("button", name="Play").click()
             page.get_by_role("button", name="Pause").wait_for()
             time.sleep(warmup)
-            page.evaluate(INSTALL_COUNTERS, list(LIVE_CHARTS))
+            page.evaluate(INSTALL_COUNTERS, [list(LIVE_CHARTS), LIVE_AREA])
             epoch_start, clock_start = page.evaluate(READ_EPOCH), time.perf_counter()
             time.sleep(seconds)
             counts = page.evaluate("() => window.__bench")

@@ -28,6 +28,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -36,12 +37,12 @@ from bench.protocol import Session  # noqa: E402
 
 PAGE = "backprop"
 DATASETS = ("circle", "xor", "gauss", "spiral")
-EXTREME = "lr=10&hidden=16,16,16,16,16,16&features=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2"
+EXTREME = "lr=10&layers=16,16,16,16,16,16&feat=" + quote("x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2)")
 
 
 def own_query(k: int, extra: str) -> str:
     """Session ``k``'s settings: its own dataset and seed, plus ``extra``."""
-    query = f"dataset={DATASETS[k % len(DATASETS)]}&seed={k}"
+    query = f"data={DATASETS[k % len(DATASETS)]}&seed={k}"
     return f"{query}&{extra}" if extra else query
 
 

@@ -329,7 +329,19 @@ def current(schema: UrlSchema) -> dict[str, Any]:
 
 
 def sync(schema: UrlSchema) -> None:
-    """Write the current state into the URL; only changed keys are touched."""
-    for key, value in schema.encode(current(schema)).items():
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
+    """Write the current state into the URL, in one update and only when something changed.
+
+    Each assignment to ``st.query_params`` sends the browser a message of its own; a page
+    with fifty settings would send fifty on its first run.
+    """
+    wanted = schema.encode(current(schema))
+    changed = {key: value for key, value in wanted.items() if st.query_params.get(key) != value}
+    if not changed:
+        return
+    if set(st.query_params) <= set(wanted) | FRAME_KEYS:
+        kept = {key: st.query_params[key] for key in FRAME_KEYS if key in st.query_params}
+        st.query_params.from_dict({**kept, **wanted})
+        return
+    # Other keys may belong to widgets bound to the URL (tabs), which only they may set.
+    for key, value in changed.items():
+        st.query_params[key] = value
