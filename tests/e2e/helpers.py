@@ -13,6 +13,7 @@ from bench.harness import APP_TIMEOUT_MS, wait_for_app, wait_for_plotly
 
 __all__ = [
     "APP_TIMEOUT_MS",
+    "NAV_LINKS",
     "assert_no_dialog",
     "assert_no_exception",
     "open_app",
@@ -22,6 +23,8 @@ __all__ = [
 ]
 
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"
+# The labelled page links ui.frame draws at the top of the sidebar.
+NAV_LINKS = '[data-testid="stSidebar"] [data-testid="stPageLink"] a'
 
 
 def open_app(page: Page, base_url: str, url_path: str = "") -> None:

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
+    NAV_LINKS,
     assert_no_dialog,
     assert_no_exception,
     open_app,
@@ -17,7 +18,6 @@ from tests.e2e.helpers import (
 from ui.home import PLAYGROUNDS, TITLE
 
 PLAYGROUND_IDS = [playground.url_path for playground in PLAYGROUNDS]
-NAV_LINKS = '[data-testid="stSidebar"] [data-testid="stPageLink"] a'
 
 
 def test_home_renders(page, app_url):

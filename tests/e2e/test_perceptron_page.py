@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
     APP_TIMEOUT_MS,
+    NAV_LINKS,
     assert_no_dialog,
     assert_no_exception,
     open_app,
@@ -19,7 +20,6 @@ from tests.e2e.helpers import (
 
 URL_PATH = "perceptron"
 ANIMATION = ".js-plotly-plot >> nth=0"
-NAV_LINKS = '[data-testid="stSidebar"] [data-testid="stPageLink"] a'
 LINK_NOTE = "Some settings in this link could not be used"
 
 

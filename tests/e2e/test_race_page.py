@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     APP_TIMEOUT_MS,
+    NAV_LINKS,
     assert_no_dialog,
     assert_no_exception,
     open_app,
@@ -17,7 +18,6 @@ from tests.e2e.helpers import (
 )
 
 URL_PATH = "optimizers"
-NAV_LINKS = '[data-testid="stSidebar"] [data-testid="stPageLink"] a'
 ANIMATION = ".st-key-chart_race_animation .js-plotly-plot"
 # Active slider step and the x offset of the slider's grip, read from the live chart.
 SLIDER_STATE = """selector => {

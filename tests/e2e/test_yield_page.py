@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
     APP_TIMEOUT_MS,
+    NAV_LINKS,
     assert_no_exception,
     open_app,
     screenshot,
@@ -16,7 +17,6 @@ from tests.e2e.helpers import (
 )
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-NAV_LINKS = '[data-testid="stSidebar"] [data-testid="stPageLink"] a'
 LINK_NOTE = "Some settings in this link could not be used"
 # Fewer epochs than the default keep the browser test quick on a shared 2-core machine.
 URL_PATH = "yield?epochs=15"
