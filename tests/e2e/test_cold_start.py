@@ -8,6 +8,7 @@ half-initialised modules. Each test starts its own server so that it really is c
 
 import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlparse
 
 import pytest
@@ -58,7 +59,9 @@ def test_thirty_sessions_on_every_page_at_once_on_a_fresh_server(tmp_path_factor
     server = start_server(tmp_path_factory)
     try:
         pages = ["", *(playground.url_path for playground in PLAYGROUNDS)]
-        problems = asyncio.run(_stampede(server.ws_url, pages))
+        # Playwright's sync API keeps an event loop on this thread: run ours on another.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            problems = pool.submit(asyncio.run, _stampede(server.ws_url, pages)).result()
     finally:
         server.stop()
     assert problems == []
