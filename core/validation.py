@@ -62,3 +62,16 @@ def check_count(value, name: str, minimum: int) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
     return int(value)
+
+
+def row_list(rows, total: int | None = None, limit: int = 5) -> str:
+    """'row 3', 'rows 3, 7, 12' or 'rows 3, 7, 12, ...' from 1-based row numbers.
+
+    ``total`` is the full count when ``rows`` holds only the first few.
+    """
+    rows = list(rows)
+    total = len(rows) if total is None else total
+    text = ("row " if total == 1 else "rows ") + ", ".join(str(int(r)) for r in rows[:limit])
+    if total > min(len(rows), limit):
+        text += ", ..."
+    return text

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.activations import ACTIVATIONS
-from core.initializers import INITIALIZERS
+from core.initializers import INIT_LABELS, INITIALIZERS
 from core.mlp import MLP
 from core.optimizers import OptimizerSpec
 
@@ -24,16 +24,10 @@ VALIDATION_FRACTION = 0.2
 #: Recall on FAIL that the suggested threshold aims for (the seed asks for > 85 %).
 DEFAULT_TARGET_RECALL = 0.85
 
+
 #: Display names of the initialisers the page and the seed's experiment name.
-INIT_LABELS = {
-    "random": "Random N(0, 0.01²)",
-    "xavier": "Xavier (Glorot) uniform",
-    "he": "He (Kaiming) normal",
-}
-
-
 def init_label(name: str) -> str:
-    """Display name of initialiser ``name`` (the name itself when it has none)."""
+    """Display name of initialiser ``name`` (``core.initializers.INIT_LABELS``)."""
     return INIT_LABELS.get(name, name)
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.validation import row_list
 from yieldmodel.column_names import name_words
-from yieldmodel.messages import DataError, closest, name_list, row_list
+from yieldmodel.messages import DataError, closest, name_list
 
 
 @dataclass(frozen=True)

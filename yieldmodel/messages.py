@@ -17,19 +17,6 @@ class DataError(ValueError):
     """Input data a person has to fix; the message names the columns and rows involved."""
 
 
-def row_list(rows, total: int | None = None, limit: int = MAX_EXAMPLES) -> str:
-    """'row 3', 'rows 3, 7, 12' or 'rows 3, 7, 12, ...' from 1-based row numbers.
-
-    ``total`` is the full count when ``rows`` holds only the first few.
-    """
-    rows = list(rows)
-    total = len(rows) if total is None else total
-    text = ("row " if total == 1 else "rows ") + ", ".join(str(int(r)) for r in rows[:limit])
-    if total > min(len(rows), limit):
-        text += ", ..."
-    return text
-
-
 def name_list(names, limit: int = 10) -> str:
     """``'a', 'b' and 3 more``: quoted names, the first ``limit`` of them."""
     names = list(names)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.validation import row_list
 from yieldmodel.coercion import check_frame, numeric
-from yieldmodel.messages import MAX_EXAMPLES, closest, counted, name_list, row_list
+from yieldmodel.messages import MAX_EXAMPLES, closest, counted, name_list
 from yieldmodel.preprocessing import Preprocessor
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.validation import row_list
+
 MIN_CUSTOM_POINTS = 4
 
 
@@ -42,11 +44,11 @@ def custom_points(x1, x2, label, kind: str) -> tuple[np.ndarray, np.ndarray, lis
             raise ValueError(f"column {name} must hold numbers: {error}") from error
     bad = np.flatnonzero(~np.isfinite(X).all(axis=1))
     if bad.size:
-        raise ValueError(f"rows {_row_list(bad)} have an empty or non-numeric x1/x2")
+        raise ValueError(f"{row_list(bad + 1)}: empty or non-numeric x1/x2")
     labels = columns[2]
     missing = np.flatnonzero([value is None or value != value or value == "" for value in labels])
     if missing.size:
-        raise ValueError(f"rows {_row_list(missing)} have no label")
+        raise ValueError(f"{row_list(missing + 1)}: no label")
     if kind == "regression":
         try:
             y = labels.astype(np.float64)
@@ -76,8 +78,3 @@ def _label_key(value):
 
 def _sort_key(value):
     return (isinstance(value, str), value)
-
-
-def _row_list(rows: np.ndarray, limit: int = 5) -> str:
-    shown = ", ".join(str(int(r) + 1) for r in rows[:limit])
-    return shown + (f" (and {rows.size - limit} more)" if rows.size > limit else "")

@@ -23,7 +23,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from core.activations import ACTIVATIONS
-from core.initializers import INITIALIZERS
+from core.initializers import INIT_LABELS, INITIALIZERS
 from core.optimizers import OPTIMIZERS
 from tests.app import pages
 from ui import pickers
@@ -284,7 +284,7 @@ def test_initialisation_experiment_runs_in_one_click():
     table = at.session_state["yd_experiments"]["initialisation"]["table"]
     assert table["setting"].tolist() == list(EXPERIMENTS["initialisation"].variants)
     by_setting = table.set_index("setting")["validation accuracy"]
-    assert by_setting["Random N(0, 0.01²)"] < 0.6 < by_setting["He (Kaiming) normal"]
+    assert by_setting[INIT_LABELS["random"]] < 0.6 < by_setting["He (Kaiming) normal"]
     assert len(at.dataframe) == 2
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from core.initializers import INIT_LABELS
 from yieldmodel import seed_data
 from yieldmodel.experiments import EXPERIMENT_COLUMNS, run_experiment
 
@@ -13,7 +14,7 @@ def test_initialisation_experiment_shows_tiny_weights_stalling():
     table = run_experiment("initialisation", epochs=4)
     assert table.columns.tolist() == list(EXPERIMENT_COLUMNS)
     by_setting = table.set_index("setting")
-    assert by_setting.loc["Random N(0, 0.01²)", "validation accuracy"] < 0.6
+    assert by_setting.loc[INIT_LABELS["random"], "validation accuracy"] < 0.6
     assert by_setting.loc["He (Kaiming) normal", "validation accuracy"] > 0.8
     np.testing.assert_allclose(
         table["gap"], table["train accuracy"] - table["validation accuracy"], atol=1e-12

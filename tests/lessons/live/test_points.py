@@ -24,8 +24,8 @@ def test_custom_points_number_classes_in_sorted_order():
     [
         (([0, 1, 2], [0, 1, 2], [0, 1, 0]), "classification", "at least 4"),
         (([0, 1, 2, "x"], [0, 1, 2, 3], [0, 1, 0, 1]), "classification", "x1 must hold numbers"),
-        (([0, 1, 2, np.nan], [0, 1, 2, 3], [0, 1, 0, 1]), "classification", "rows 4"),
-        (([0, 1, 2, 3], [0, 1, 2, 3], [0, 1, None, 1]), "classification", "rows 3 have no label"),
+        (([0, 1, 2, np.nan], [0, 1, 2, 3], [0, 1, 0, 1]), "classification", "row 4"),
+        (([0, 1, 2, 3], [0, 1, 2, 3], [0, 1, None, 1]), "classification", "row 3: no label"),
         (([0, 1, 2, 3], [0, 1, 2, 3], [1, 1, 1, 1]), "classification", "two classes"),
         (([0, 1, 2, 3], [0, 1, 2, 3], [0, 0, 0, 1]), "classification", "single point"),
         (([0, 1, 2, 3], [0, 1, 2, 3], [0.1, "a", 0, 1]), "regression", "numbers"),
