@@ -26,10 +26,12 @@ from pathlib import Path
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
+from ui import urlstate as url
 from ui.home import ABOUT, APP_ROOT, HOME_ICON, HOME_SCRIPT, PLAYGROUNDS, TITLE, Playground
 
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 PRESENT_KEY = "present"
+PRESENT_FIELD = url.boolean(PRESENT_KEY, False)
 # Streamlit leaves about 110 px empty above the title; on a 768 px projector that is a
 # seventh of the screen.
 BASE_CSS = """
@@ -137,12 +139,13 @@ def page_frame(playground: Playground | None = None) -> None:
             on_click=_set_presenting,
             args=(False,),
         )
-    sidebar_navigation(playground)
+    sidebar_navigation()
 
 
 def presenting() -> bool:
-    """Whether the URL asks for presenter mode (``?present=1``)."""
-    return st.query_params.get(PRESENT_KEY, "").lower() in {"1", "true", "yes", "on"}
+    """Whether the URL asks for presenter mode (``?present=1``, read like any yes/no field)."""
+    on, _ = PRESENT_FIELD.parse(st.query_params.get(PRESENT_KEY))
+    return on
 
 
 def _set_presenting(on: bool) -> None:
@@ -152,7 +155,7 @@ def _set_presenting(on: bool) -> None:
         del st.query_params[PRESENT_KEY]
 
 
-def sidebar_navigation(current: Playground | None) -> None:
+def sidebar_navigation() -> None:
     """Links to the home page and every playground, then the "about" blurb."""
     with st.sidebar:
         st.page_link(HOME_SCRIPT, label="Home", icon=HOME_ICON)
